@@ -1,0 +1,47 @@
+"""Scrapy settings of the steppewatch crawler (the polite defaults for the real web).
+
+Per-run values (output folder, WARC path, replay address, user agent) are set by
+crawlers.run_crawl on top of these.
+"""
+
+BOT_NAME = "steppewatch"
+SPIDER_MODULES = ["crawlers.spiders"]
+
+ROBOTSTXT_OBEY = True
+TELNETCONSOLE_ENABLED = False
+COOKIES_ENABLED = False
+
+# Politeness: few parallel requests per host, a delay AutoThrottle adapts to the server.
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+REDIRECT_MAX_TIMES = 5
+DEPTH_LIMIT = 4
+
+DOWNLOAD_HANDLERS = {
+    "http": "crawlers.replay_routing.ReplayRoutingDownloadHandler",
+    "https": "crawlers.replay_routing.ReplayRoutingDownloadHandler",
+}
+# Above RedirectMiddleware (600) and HttpCompressionMiddleware (590): archive raw responses.
+DOWNLOADER_MIDDLEWARES = {"crawlers.middlewares.WarcArchiveMiddleware": 650}
+ITEM_PIPELINES = {"crawlers.pipelines.JsonLinesPipeline": 300}
+
+# Loopback replay: the same code without waiting between requests.
+REPLAY_OVERRIDES = {
+    "DOWNLOAD_DELAY": 0.0,
+    "AUTOTHROTTLE_START_DELAY": 0.05,
+    "AUTOTHROTTLE_MAX_DELAY": 1.0,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 4,
+    "DOWNLOAD_TIMEOUT": 10,
+}

@@ -1,0 +1,101 @@
+"""Writing and reading the WARC archive: every response is evidence, stored raw."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from io import BytesIO
+from pathlib import Path
+from typing import BinaryIO
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+# Twisted already removed the chunking; a stored "chunked" header would mislead readers.
+_DROPPED_HEADERS = {"transfer-encoding"}
+
+
+@dataclass(frozen=True)
+class WarcPointer:
+    """Where one response record lives: file (relative to the data folder) and byte range."""
+
+    warc_file: str
+    offset: int
+    length: int
+
+    @property
+    def capture_id(self) -> str:
+        """Stable id of the record, so reloading the same staging adds no duplicate."""
+        return hashlib.sha1(f"{self.warc_file}:{self.offset}".encode()).hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+class WarcArchive:
+    """Appends request/response record pairs to one gzipped WARC file."""
+
+    def __init__(self, path: Path, relative_to: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.name = path.relative_to(relative_to).as_posix()
+        self._fh: BinaryIO = path.open("ab")
+        self._writer = WARCWriter(self._fh, gzip=True)
+
+    def write(
+        self,
+        url: str,
+        status: int,
+        reason: str,
+        response_headers: list[tuple[str, str]],
+        body: bytes,
+        request_headers: list[tuple[str, str]],
+        method: str = "GET",
+    ) -> WarcPointer:
+        date = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        headers = [(k, v) for k, v in response_headers if k.lower() not in _DROPPED_HEADERS]
+        http_headers = StatusAndHeaders(f"{status} {reason}".strip(), headers, protocol="HTTP/1.1")
+        response = self._writer.create_warc_record(
+            url, "response", payload=BytesIO(body), http_headers=http_headers,
+            warc_headers_dict={"WARC-Date": date},
+        )
+        offset = self._fh.tell()
+        self._writer.write_record(response)
+        length = self._fh.tell() - offset
+        path = url.split("/", 3)[3] if url.count("/") >= 3 else ""
+        request = self._writer.create_warc_record(
+            url, "request", payload=BytesIO(b""),
+            http_headers=StatusAndHeaders(f"{method} /{path} HTTP/1.1", request_headers,
+                                          is_http_request=True),
+            warc_headers_dict={
+                "WARC-Date": date,
+                "WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID"),
+            },
+        )
+        self._writer.write_record(request)
+        self._fh.flush()
+        return WarcPointer(self.name, offset, length)
+
+    def close(self) -> None:
+        self._fh.close()
+
+
+def read_response(data_dir: Path, warc_file: str, offset: int) -> StoredResponse:
+    """The response record at `offset`, its payload decoded from any Content-Encoding."""
+    with (data_dir / warc_file).open("rb") as fh:
+        fh.seek(offset)
+        record = next(iter(ArchiveIterator(fh)))
+        if record.rec_type != "response":
+            raise ValueError(f"{warc_file}@{offset} is a {record.rec_type} record, not a response")
+        body = record.content_stream().read()
+        status = int(record.http_headers.get_statuscode() or 0)
+        headers = {k.lower(): v for k, v in record.http_headers.headers}
+        return StoredResponse(record.rec_headers.get_header("WARC-Target-URI"), status, headers,
+                              body)

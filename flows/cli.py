@@ -1,0 +1,184 @@
+"""The `steppewatch` command: thin layer over the library; each command calls one function."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from flows.output import FORMATS, format_rows, print_table
+from flows.prefect_env import configure_prefect
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="steppewatch: Central Asian news monitoring for police, protest and "
+                       "torture stories.")
+out = Console()
+err = Console(stderr=True)
+DEMO_DATA = Path("data/demo")
+
+
+class Paths:
+    config: Path = Path("config")
+    data: Path | None = None
+
+
+def fail(message: str, code: int = 1) -> None:
+    """One readable line on stderr and a non-zero exit."""
+    err.print(f"[red]error:[/red] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+@app.callback()
+def main(
+    config: Annotated[Path, typer.Option(envvar="STEPPEWATCH_CONFIG",
+                                         help="Folder with sources.toml, topics.toml, "
+                                              "settings.toml.")] = Path("config"),
+    data: Annotated[Path | None, typer.Option(envvar="STEPPEWATCH_DATA",
+                                              help="Data folder (warehouse, WARC, reports); "
+                                                   "default ./data, ./data/demo for demo.")] = None,
+) -> None:
+    Paths.config, Paths.data = config, data
+
+
+def data_dir(default: Path = Path("data")) -> Path:
+    return Paths.data or default
+
+
+def _run_nightly(data: Path, replay_address: str | None, mode: str,
+                 only: list[str] | None) -> dict:
+    configure_prefect(data)
+    from flows.nightly import AllSourcesFailed, nightly  # Prefect reads its env on import
+
+    try:
+        return nightly(config_dir=str(Paths.config), data_dir=str(data),
+                       replay_address=replay_address, only_sources=only, mode=mode)
+    except AllSourcesFailed as failure:
+        fail(str(failure))
+    raise AssertionError("unreachable")
+
+
+def _print_summary(summary: dict) -> None:
+    columns = ["source", "status", "pages", "article pages", "already stored", "new articles",
+               "errors", "seconds"]
+    rows = []
+    for o in summary["sources"]:
+        c = o["crawl"] or {}
+        rows.append([o["source_id"], o["status"] if o["status"] == "ok" else o["message"],
+                     c.get("pages_fetched", 0), c.get("article_pages", 0),
+                     c.get("skipped_seen", 0), summary["articles_new"].get(o["source_id"], 0),
+                     c.get("errors", 0) + o["extract_errors"], c.get("seconds", 0)])
+    print_table(out, columns, rows, title=f"run {summary['run_id']} — {summary['status']}")
+    total_new = sum(summary["articles_new"].values())
+    fetched = sum(r[3] for r in rows)
+    out.print(f"article pages fetched: {fetched}; new articles stored: {total_new}")
+    for report in summary["reports"]:
+        out.print(f"report ({report['rule']}, {report['stories']} new stories): {report['html']}")
+        out.print(f"                                   markdown: {report['markdown']}")
+
+
+@app.command()
+def nightly(
+    only: Annotated[list[str] | None, typer.Option("--source", help="Crawl only this source "
+                                                   "(repeatable).")] = None,
+) -> None:
+    """Crawl the real outlets once: crawl, extract, tag, load, alert."""
+    summary = _run_nightly(data_dir(), None, "nightly", only)
+    _print_summary(summary)
+
+
+@app.command()
+def demo(
+    only: Annotated[list[str] | None, typer.Option("--source", help="Replay only this source "
+                                                   "(repeatable).")] = None,
+) -> None:
+    """One nightly run against the offline replay of the real outlets (loopback only)."""
+    from crawlers.replay_server import ReplayServer
+    from flows.settings import load_settings
+
+    data = data_dir(DEMO_DATA)
+    settings = load_settings(Paths.config, data)
+    if not settings.replay_sites.is_dir():
+        fail(f"replay fixtures not found at {settings.replay_sites}; run from the project folder")
+    with ReplayServer(settings.replay_sites) as server:
+        out.print(f"replay web of {len(list(settings.replay_sites.iterdir()))} hosts "
+                  f"on {server.address}")
+        summary = _run_nightly(data, server.address, "replay", only)
+    _print_summary(summary)
+    out.print(f"\nwarehouse: {data / 'steppewatch.duckdb'}")
+    out.print("try a query:\n  steppewatch --data " + str(data) + " sql \"select outlet, title, "
+              "topics from stories where len(topics) > 0 order by published_at desc limit 10\"")
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="SQL to run (read-only).")],
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+) -> None:
+    """Run read-only SQL on the warehouse."""
+    import duckdb
+
+    from warehouse.connection import WarehouseMissing, open_readonly
+
+    if fmt not in FORMATS:
+        fail(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    try:
+        con = open_readonly(data_dir(), on_wait=lambda: err.print("waiting for the load step…"))
+        cursor = con.execute(query)
+    except WarehouseMissing as missing:
+        fail(str(missing))
+    except duckdb.Error as error:
+        fail(str(error).splitlines()[0])
+    columns = [d[0] for d in cursor.description] if cursor.description else []
+    rows = cursor.fetchall() if columns else []
+    if fmt == "table":
+        print_table(out, columns, rows)
+    else:
+        sys.stdout.write(format_rows(columns, rows, fmt) + "\n")
+
+
+@app.command()
+def extract(
+    file: Annotated[Path, typer.Argument(help="An HTML file.", exists=True, dir_okay=False)],
+    url: Annotated[str | None, typer.Option(help="The page's URL.")] = None,
+) -> None:
+    """Extract the article of an HTML file and print it as JSON."""
+    from crawlers.extraction import ExtractionError, extract_article
+
+    try:
+        article = extract_article(file.read_bytes(), url or file.resolve().as_uri(), "text/html")
+    except ExtractionError as error:
+        fail(str(error))
+    sys.stdout.write(json.dumps(article.to_dict(), ensure_ascii=False, indent=1) + "\n")
+
+
+@app.command()
+def tag(
+    file: Annotated[Path | None, typer.Argument(help="JSON lines (id, text, title, lang); "
+                                                "default stdin.")] = None,
+    eval_file: Annotated[Path | None, typer.Option("--eval", help="Labelled JSON lines: print "
+                                                   "precision, recall, F1.")] = None,
+) -> None:
+    """Tag texts with topics; JSON lines in, JSON lines with topics and matches out."""
+    from flows.tagging.tagger import Tagger
+
+    tagger = Tagger.from_file(Paths.config / "topics.toml")
+    if eval_file:
+        from flows.tagging.evaluate import evaluate, format_report
+
+        out.print(format_report(evaluate(eval_file, tagger)), highlight=False)
+        return
+    from flows.tagging.jsonl import tag_lines
+
+    source = file.open(encoding="utf-8") if file else sys.stdin
+    for line in tag_lines(source, tagger):
+        sys.stdout.write(line.rstrip("\n") + "\n")
+
+
+def run() -> None:
+    logging.basicConfig(level=logging.WARNING)
+    app()

@@ -1,0 +1,87 @@
+"""The load step: one transaction puts a run's staged files into the warehouse.
+
+Every insert is idempotent (stable keys, INSERT OR IGNORE), so loading the same
+run twice, or a run resumed after a crash, adds no duplicate row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+STATEMENTS = resources.files("warehouse") / "statements"
+
+# Staged file name -> the statement that loads it; order matters (tags need articles).
+STAGED_FILES = (
+    ("captures.jsonl", "captures"),
+    ("extracted.jsonl", "articles"),
+    ("tagged.jsonl", "article_topics"),
+    ("errors.jsonl", "run_errors"),
+    ("extract_errors.jsonl", "run_errors"),
+)
+
+
+def statement(name: str) -> str:
+    return (STATEMENTS / f"{name}.sql").read_text()
+
+
+@dataclass(frozen=True)
+class SourceRun:
+    source_id: str
+    status: str
+    message: str | None
+    pages_fetched: int
+    article_pages: int
+    skipped_seen: int
+    errors: int
+    bytes: int
+    seconds: float
+
+
+def seen_urls(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [row[0] for row in con.execute(statement("seen_urls")).fetchall()]
+
+
+def start_run(con: duckdb.DuckDBPyConnection, run_id: str, started_at: datetime, mode: str,
+              flow_run_id: str | None, topics_version: str) -> None:
+    con.execute(statement("crawl_run_start"), {
+        "run_id": run_id, "started_at": started_at, "mode": mode,
+        "flow_run_id": flow_run_id, "topics_version": topics_version,
+    })
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str,
+               report_path: str | None) -> None:
+    con.execute(statement("crawl_run_finish"),
+                {"run_id": run_id, "status": status, "report_path": report_path})
+
+
+def upsert_sources(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> None:
+    for row in rows:
+        con.execute(statement("sources"), row)
+
+
+def load_run(con: duckdb.DuckDBPyConnection, run_id: str, run_dir: Path,
+             source_runs: list[SourceRun]) -> dict[str, int]:
+    """Load every staged file of the run in one transaction; new articles per source."""
+    con.execute("BEGIN")
+    try:
+        for file_name, statement_name in STAGED_FILES:
+            files = sorted(str(p) for p in run_dir.glob(f"*/{file_name}"))
+            if files:
+                con.execute(statement(statement_name), {"files": files, "run_id": run_id})
+        new = dict(con.execute(statement("articles_new"), {"run_id": run_id}).fetchall())
+        for run in source_runs:
+            con.execute(statement("source_runs"), {
+                "run_id": run_id, **run.__dict__, "articles_new": new.get(run.source_id, 0),
+            })
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return new

@@ -1,0 +1,13 @@
+-- Stories matching an alert rule that were never delivered for this rule and channel.
+SELECT s.article_id, s.title, s.url, s.outlet, s.source_id, s.countries, s.language,
+       s.published_at, s.topics, s.top_score, s.text,
+       (SELECT list({'topic': t.topic, 'matches': t.matches} ORDER BY t.topic)
+        FROM article_topics t WHERE t.article_id = s.article_id) AS topic_matches
+FROM stories s
+WHERE len(list_intersect(s.topics, $topics::VARCHAR[])) > 0
+  AND (len($countries::VARCHAR[]) = 0 OR len(list_intersect(s.countries, $countries::VARCHAR[])) > 0)
+  AND (len($languages::VARCHAR[]) = 0 OR list_contains($languages::VARCHAR[], s.language))
+  AND coalesce(s.top_score, 0) >= $min_score
+  AND s.article_id NOT IN (
+      SELECT article_id FROM alert_deliveries WHERE rule = $rule AND channel = $channel)
+ORDER BY s.published_at DESC NULLS LAST, s.article_id;

@@ -18,7 +18,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="steppewatch: Central Asian news monitoring for police, protest and "
                        "torture stories.")
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 DEMO_DATA = Path("data/demo")
 
 

@@ -32,10 +32,10 @@ def format_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str)
     """Rows as csv or json text (table output goes through print_table)."""
     if fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
         writer.writerows([[_csv_cell(v) for v in row] for row in rows])
-        return buffer.getvalue()
+        return buffer.getvalue().rstrip("\n")
     if fmt == "json":
         records = [dict(zip(columns, (_plain(v) for v in row), strict=True)) for row in rows]
         return json.dumps(records, ensure_ascii=False, indent=1)

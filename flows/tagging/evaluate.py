@@ -1,0 +1,154 @@
+"""Tagging quality on a labelled JSONL file: precision, recall and F1 per topic and language.
+
+Each line: ``id``, ``lang``, ``title``, ``text`` and ``topics`` (the gold labels, see
+LABELS.md). Per-language figures are micro-averaged over the topics.
+
+    python -m flows.tagging.evaluate labelled.jsonl [--topics config/topics.toml] [--mistakes]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flows.tagging.jsonl import SupportsTag
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, predicted: bool, gold: bool) -> None:
+        self.tp += predicted and gold
+        self.fp += predicted and not gold
+        self.fn += gold and not predicted
+
+    @property
+    def precision(self) -> float | None:
+        """None when nothing was predicted."""
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        """None when there is nothing to find."""
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+    @property
+    def f1(self) -> float | None:
+        p, r = self.precision, self.recall
+        if p is None or r is None:
+            return None
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass(frozen=True)
+class Mistake:
+    id: str
+    lang: str
+    topic: str
+    kind: str  # "fp" (tagged, not gold) or "fn" (gold, not tagged)
+    title: str
+
+
+@dataclass
+class EvalReport:
+    articles: int = 0
+    topics: dict[str, Counts] = field(default_factory=dict)
+    languages: dict[str, Counts] = field(default_factory=dict)
+    overall: Counts = field(default_factory=Counts)
+    mistakes: list[Mistake] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def _score(report: EvalReport, obj: dict, predicted: set[str], topic_ids: list[str]) -> None:
+    gold = set(obj.get("topics") or [])
+    lang = str(obj.get("lang") or "und")
+    for topic in topic_ids:
+        p, g = topic in predicted, topic in gold
+        for counts in (
+            report.topics.setdefault(topic, Counts()),
+            report.languages.setdefault(lang, Counts()),
+            report.overall,
+        ):
+            counts.add(p, g)
+        if p != g:
+            kind = "fp" if p else "fn"
+            title = str(obj.get("title") or "")[:80]
+            report.mistakes.append(Mistake(str(obj.get("id", "")), lang, topic, kind, title))
+
+
+def evaluate(path: Path, tagger: SupportsTag) -> EvalReport:
+    """Tag every labelled article of ``path`` and count agreement with its gold topics."""
+    topic_ids: list[str] = list(getattr(tagger, "topic_ids", []))
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    objects: list[dict] = []
+    report = EvalReport()
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            report.errors.append(f"line {number}: invalid JSON: {exc.msg}")
+            continue
+        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+            report.errors.append(f"line {number}: expected an object with a 'text' string")
+            continue
+        if not isinstance(obj.get("topics", []), list):
+            report.errors.append(f"line {number}: 'topics' must be a list")
+            continue
+        objects.append(obj)
+    if not topic_ids:
+        topic_ids = sorted({t for obj in objects for t in obj.get("topics", [])})
+    for obj in objects:
+        result = tagger.tag(obj.get("title") or "", obj["text"], obj.get("lang"))
+        report.articles += 1
+        _score(report, obj, set(result.topics), topic_ids)
+    return report
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.1f}"
+
+
+def format_report(report: EvalReport) -> str:
+    """A plain-text table: one row per topic, per language, and all together."""
+    header = f"{'':<10}{'tp':>6}{'fp':>6}{'fn':>6}{'precision':>11}{'recall':>9}{'f1':>8}"
+    rows = [f"{report.articles} articles", header]
+
+    def row(name: str, c: Counts) -> str:
+        return (
+            f"{name:<10}{c.tp:>6}{c.fp:>6}{c.fn:>6}"
+            f"{_pct(c.precision):>11}{_pct(c.recall):>9}{_pct(c.f1):>8}"
+        )
+
+    rows += [row(t, c) for t, c in report.topics.items()]
+    rows.append("-" * len(header))
+    rows += [row(lang, c) for lang, c in sorted(report.languages.items())]
+    rows.append("-" * len(header))
+    rows.append(row("all", report.overall))
+    rows += [f"error: {e}" for e in report.errors]
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> None:
+    from flows.tagging.tagger import Tagger
+
+    ap = argparse.ArgumentParser(description="Precision/recall of the topic tagger.")
+    ap.add_argument("labelled", type=Path)
+    ap.add_argument("--topics", type=Path, default=Path("config/topics.toml"))
+    ap.add_argument("--mistakes", action="store_true", help="list false positives/negatives")
+    args = ap.parse_args(argv)
+    report = evaluate(args.labelled, Tagger.from_file(args.topics))
+    print(format_report(report))
+    if args.mistakes:
+        for m in report.mistakes:
+            print(f"{m.kind} {m.topic:<8} {m.lang:<3} {m.id}  {m.title}")
+
+
+if __name__ == "__main__":
+    main()

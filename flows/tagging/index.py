@@ -1,0 +1,113 @@
+"""One article's fields tokenised once into postings of the terms the topic queries use."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from flows.tagging.normalise import TOKEN_RE, Analyzer
+
+FIELDS: tuple[str, ...] = ("title", "text")
+TITLE, TEXT = 0, 1
+_CACHE_LIMIT = 400_000
+_HEAD = 3
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What one language's compiled queries look up: word keys and prefix forms."""
+
+    analyzer: Analyzer
+    keys: frozenset[str]
+    prefixes: frozenset[str]
+
+
+class TermTable(dict[str, tuple[str, ...]]):
+    """Cache from a surface token to the query terms it satisfies (usually none).
+
+    A word satisfies its key when a query uses that key, and ``P*`` for every query prefix
+    ``P`` its form starts with. Several vocabularies (one per language) may share a table.
+    """
+
+    def __init__(self, vocabularies: Iterable[Vocabulary]) -> None:
+        super().__init__()
+        self._vocabularies = tuple(vocabularies)
+        self._lengths = tuple(
+            tuple(sorted({len(p) for p in v.prefixes})) for v in self._vocabularies
+        )
+        # Stems are prefixes of the word's form: stem only words that start like a key.
+        self._heads = tuple(frozenset(k[:_HEAD] for k in v.keys) for v in self._vocabularies)
+
+    def __missing__(self, surface: str) -> tuple[str, ...]:
+        terms: list[str] = []
+        for vocabulary, lengths, heads in zip(
+            self._vocabularies, self._lengths, self._heads, strict=True
+        ):
+            form = vocabulary.analyzer.form(surface)
+            if len(form) <= _HEAD or form[:_HEAD] in heads:
+                key = vocabulary.analyzer.key(form)
+                if key in vocabulary.keys:
+                    terms.append(key)
+            for n in lengths:
+                if n > len(form):
+                    break
+                if form[:n] in vocabulary.prefixes:
+                    terms.append(form[:n] + "*")
+        found = tuple(dict.fromkeys(terms))
+        if len(self) >= _CACHE_LIMIT:
+            self.clear()
+        self[surface] = found
+        return found
+
+
+@dataclass
+class FieldIndex:
+    """Postings (term -> word positions) and sentence numbers of the words that matter."""
+
+    text: str
+    postings: dict[str, list[int]]
+    sentence_of: dict[int, int]
+    _spans: list[tuple[int, int]] | None = field(default=None, repr=False)
+
+    def span(self, first: int, last: int) -> tuple[int, int]:
+        """Character offsets of words ``first``..``last`` in the field's text."""
+        if self._spans is None:
+            self._spans = [m.span(1) for m in TOKEN_RE.finditer(self.text) if m.start(1) >= 0]
+        return self._spans[first][0], self._spans[last][1]
+
+
+def index_field(text: str, table: TermTable) -> FieldIndex:
+    postings: dict[str, list[int]] = {}
+    sentence_of: dict[int, int] = {}
+    position = 0
+    sentence = 0
+    for word in TOKEN_RE.findall(text):
+        if not word:
+            sentence += 1
+            continue
+        terms = table[word]
+        if terms:
+            sentence_of[position] = sentence
+            for term in terms:
+                if term in postings:
+                    postings[term].append(position)
+                else:
+                    postings[term] = [position]
+        position += 1
+    return FieldIndex(text, postings, sentence_of)
+
+
+@dataclass
+class Doc:
+    """The indexed title and text, plus positions masked out for the current topic."""
+
+    fields: tuple[FieldIndex, FieldIndex]
+    masks: tuple[frozenset[int], frozenset[int]] | None = None
+    present: set[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.present = self.fields[0].postings.keys() | self.fields[1].postings.keys()
+
+    @property
+    def empty(self) -> bool:
+        return not self.present

@@ -1,0 +1,72 @@
+"""JSON lines in, JSON lines out: the same objects plus topics, matches and scores."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any, Protocol
+
+from flows.tagging.tagger import TagResult
+
+
+class SupportsTag(Protocol):
+    def tag(self, title: str, text: str, lang: str | None) -> TagResult: ...
+
+
+def result_fields(result: TagResult) -> dict[str, Any]:
+    """``topics``, ``matches`` and ``scores`` of a tag result as JSON-ready values."""
+    return {
+        "topics": list(result.topics),
+        "matches": {
+            topic: [
+                {"term": m.term, "surface": m.surface, "field": m.field, "start": m.start,
+                 "end": m.end}
+                for m in matches
+            ]
+            for topic, matches in result.matches.items()
+        },
+        "scores": dict(result.scores),
+    }  # fmt: skip
+
+
+def _error(number: int, message: str, obj: Any = None) -> str:
+    out: dict[str, Any] = {"line": number, "error": f"line {number}: {message}"}
+    if isinstance(obj, dict) and "id" in obj:
+        out["id"] = obj["id"]
+    return json.dumps(out, ensure_ascii=False)
+
+
+def _check(obj: Any) -> str | None:
+    if not isinstance(obj, dict):
+        return "expected a JSON object"
+    if not isinstance(obj.get("text"), str):
+        return "'text' is missing or not a string"
+    for name in ("title", "lang"):
+        if obj.get(name) is not None and not isinstance(obj[name], str):
+            return f"'{name}' must be a string"
+    return None
+
+
+def tag_lines(lines: Iterable[str], tagger: SupportsTag) -> Iterator[str]:
+    """Tag each JSON line; a bad line yields ``{"line": n, "error": ...}``, never raises.
+
+    Blank lines are skipped. Line numbers count from 1, blank lines included.
+    """
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield _error(number, f"invalid JSON: {exc.msg} (column {exc.colno})")
+            continue
+        problem = _check(obj)
+        if problem:
+            yield _error(number, problem, obj)
+            continue
+        try:
+            result = tagger.tag(obj.get("title") or "", obj["text"], obj.get("lang"))
+        except Exception as exc:  # noqa: BLE001 - one bad article must not stop the stream
+            yield _error(number, f"tagging failed: {type(exc).__name__}: {exc}", obj)
+            continue
+        yield json.dumps({**obj, **result_fields(result)}, ensure_ascii=False)

@@ -1,0 +1,138 @@
+"""Per-language token normalisation, shared by topic queries and article texts.
+
+A token's *form* is its casefolded spelling with ё→е, every apostrophe variant unified to
+``'``, look-alike letters of the other script folded, and (Uzbek only) Cyrillic
+transliterated to Latin. Its *key* is the form stemmed by Snowball for Russian and English,
+and the form itself for the other languages, whose inflection queries cover with prefixes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import snowballstemmer
+
+LANGUAGES: tuple[str, ...] = ("ru", "en", "kk", "ky", "uz", "tg")
+STEMMED: frozenset[str] = frozenset({"ru", "en"})
+
+# Letters, digits, combining marks and soft hyphens; ʻ ʼ are letters (\w) already.
+_WORD = "[\\w\u0300-\u036f\u00ad]+"
+_APOSTROPHES = "'’`‘"
+WORD_PATTERN = f"{_WORD}(?:[{_APOSTROPHES}]{_WORD})*"
+# Group 1 is a word; an empty group 1 is a sentence boundary (end punctuation or newline).
+TOKEN_RE = re.compile(f"({WORD_PATTERN})|[.!?…]+(?=\\s|$)|\\n")
+WORD_RE = re.compile(WORD_PATTERN)
+
+_COMMON = str.maketrans(
+    {"ё": "е", "’": "'", "`": "'", "‘": "'", "ʻ": "'", "ʼ": "'", "′": "'", "\u00ad": None}
+)
+_LATIN_TO_CYRILLIC = str.maketrans("AaBCcEeHIKkMOoPpTXxYyi", "АаВСсЕеНІКкМОоРрТХхУуі")
+_CYRILLIC_TO_LATIN = str.maketrans("АаВСсЕеНКМОоРрТХхУу", "AaBCcEeHKMOoPpTXxYy")
+
+_UZ_VOWELS = frozenset("аеёиоуэюяў")
+_UZ_LETTERS = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "ж": "j", "з": "z", "и": "i",
+    "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
+    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "x", "ч": "ch", "ш": "sh", "ъ": "'",
+    "ь": "", "э": "e", "ю": "yu", "я": "ya", "ё": "yo", "ў": "o'", "қ": "q", "ғ": "g'",
+    "ҳ": "h", "ы": "i", "щ": "sh",
+}  # fmt: skip
+
+
+def _is_cyrillic(ch: str) -> bool:
+    return "\u0400" <= ch <= "\u04ff"
+
+
+def _fold_mixed_script(token: str) -> str:
+    """Fold look-alike letters when a word mixes Cyrillic and Latin (``пoлиция``)."""
+    cyrillic = sum(1 for ch in token if _is_cyrillic(ch))
+    latin = sum(1 for ch in token if ch.isascii() and ch.isalpha())
+    if not cyrillic or not latin:
+        return token
+    return token.translate(_LATIN_TO_CYRILLIC if cyrillic >= latin else _CYRILLIC_TO_LATIN)
+
+
+def uz_cyrillic_to_latin(word: str) -> str:
+    """Transliterate a casefolded Uzbek word from Cyrillic to the official Latin alphabet."""
+    if not any(_is_cyrillic(ch) for ch in word):
+        return word
+    out: list[str] = []
+    previous = ""
+    for ch in word:
+        if ch == "е":
+            out.append("ye" if previous in ("", "ъ", "ь") or previous in _UZ_VOWELS else "e")
+        elif ch == "ц":
+            out.append("ts" if previous in _UZ_VOWELS else "s")
+        else:
+            out.append(_UZ_LETTERS.get(ch, ch))
+        previous = ch
+    return "".join(out)
+
+
+def base_form(surface: str) -> str:
+    """Language-independent form: NFC, casefold, ё→е, apostrophes unified, scripts folded."""
+    if not surface.isascii():
+        surface = _fold_mixed_script(unicodedata.normalize("NFC", surface))
+    return surface.casefold().translate(_COMMON)
+
+
+@dataclass(frozen=True)
+class Analyzer:
+    """Turns a surface token into its form (for prefixes) and key (for words) in one language."""
+
+    lang: str | None
+    _stem_cyrillic: Callable[[str], str] | None = field(init=False, repr=False, compare=False)
+    _stem_latin: Callable[[str], str] | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        stemmed = self.lang in STEMMED
+        ru = snowballstemmer.stemmer("russian").stemWord if stemmed else None
+        en = snowballstemmer.stemmer("english").stemWord if stemmed else None
+        object.__setattr__(self, "_stem_cyrillic", ru)
+        object.__setattr__(self, "_stem_latin", en)
+
+    def form(self, surface: str) -> str:
+        if self.lang != "uz" or surface.isascii():
+            return base_form(surface)
+        folded = _fold_mixed_script(unicodedata.normalize("NFC", surface)).casefold()
+        return uz_cyrillic_to_latin(folded).translate(_COMMON)
+
+    def key(self, form: str) -> str:
+        if self._stem_cyrillic is None or self._stem_latin is None:
+            return form
+        if any(_is_cyrillic(ch) for ch in form):
+            return self._stem_cyrillic(form)
+        if any("a" <= ch <= "z" for ch in form):
+            return self._stem_latin(form)
+        return form
+
+
+def normalise(surface: str, lang: str | None) -> str:
+    """The index key of one word in a language (form, then stem for ru/en)."""
+    analyzer = Analyzer(lang)
+    return analyzer.key(analyzer.form(surface))
+
+
+@dataclass(frozen=True)
+class Token:
+    surface: str
+    form: str
+    key: str
+    start: int
+    end: int
+    sentence: int
+
+
+def tokenise(text: str, lang: str | None) -> Iterator[Token]:
+    """Words of ``text`` with their normalised form and key and offsets into ``text``."""
+    analyzer = Analyzer(lang)
+    sentence = 0
+    for m in TOKEN_RE.finditer(text):
+        if m.start(1) < 0:
+            sentence += 1
+            continue
+        form = analyzer.form(m.group(1))
+        yield Token(m.group(1), form, analyzer.key(form), m.start(1), m.end(1), sentence)

@@ -1,0 +1,261 @@
+"""Topic queries: luqum parse trees compiled to matchers over an indexed article.
+
+A matcher's ``hits`` returns ``None`` when the article does not match and otherwise the
+hits that made it match: positive terms of the branches that are true (a ``NOT`` branch
+contributes none). A hit is ``(field, first word, last word, term as written)``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from luqum import tree
+from luqum.exceptions import ParseError
+from luqum.parser import parser
+
+from flows.tagging.index import FIELDS, Doc
+from flows.tagging.normalise import WORD_PATTERN, Analyzer
+
+Hit = tuple[int, int, int, str]
+_TERM_RE = re.compile(f"({WORD_PATTERN})(\\*?)")
+_INNER_STAR = re.compile(r"\*\w")
+_ALL_FIELDS: tuple[int, ...] = (0, 1)
+
+
+class QueryError(ValueError):
+    """A topic query that cannot be parsed or uses an unsupported construct."""
+
+
+class Matcher:
+    """``needs``: terms of which at least one must be in the article for a match (None: no
+    such set, e.g. under NOT). Lets whole branches be skipped with one set test."""
+
+    needs: frozenset[str] | None = None
+
+    def hits(self, doc: Doc) -> list[Hit] | None:
+        raise NotImplementedError
+
+
+def hopeless(matcher: Matcher, doc: Doc) -> bool:
+    return matcher.needs is not None and matcher.needs.isdisjoint(doc.present)
+
+
+def _positions(doc: Doc, f: int, term: str) -> list[int]:
+    found = doc.fields[f].postings.get(term)
+    if not found:
+        return []
+    if doc.masks and doc.masks[f]:
+        mask = doc.masks[f]
+        return [p for p in found if p not in mask]
+    return found
+
+
+@dataclass(frozen=True)
+class Term(Matcher):
+    term: str
+    label: str
+    fields: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "needs", frozenset({self.term}))
+
+    def hits(self, doc: Doc) -> list[Hit] | None:
+        out = [(f, p, p, self.label) for f in self.fields for p in _positions(doc, f, self.term)]
+        return out or None
+
+
+@dataclass(frozen=True)
+class Phrase(Matcher):
+    """Words in order (slop 0) or, with slop N, in any order at most N words apart.
+
+    Neither form crosses a sentence boundary.
+    """
+
+    terms: tuple[str, ...]
+    slop: int
+    label: str
+    fields: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "needs", frozenset(self.terms[:1]))
+
+    def hits(self, doc: Doc) -> list[Hit] | None:
+        out: list[Hit] = []
+        for f in self.fields:
+            lists = [_positions(doc, f, t) for t in self.terms]
+            if not all(lists):
+                continue
+            sentence_of = doc.fields[f].sentence_of
+            spans = self._exact(lists) if self.slop == 0 else self._near(lists)
+            out.extend((f, a, b, self.label) for a, b in spans if sentence_of[a] == sentence_of[b])
+        return out or None
+
+    def _exact(self, lists: list[list[int]]) -> list[tuple[int, int]]:
+        sets = [set(ps) for ps in lists[1:]]
+        n = len(lists) - 1
+        return [(p, p + n) for p in lists[0] if all(p + i + 1 in s for i, s in enumerate(sets))]
+
+    def _near(self, lists: list[list[int]]) -> list[tuple[int, int]]:
+        window = self.slop + len(lists) - 1
+        spans: list[tuple[int, int]] = []
+        for p in lists[0]:
+            chosen = [p]
+            for ps in lists[1:]:
+                i = bisect.bisect_left(ps, p - window)
+                nearest = [q for q in ps[i : i + 2 * window + 2] if abs(q - p) <= window]
+                if not nearest:
+                    break
+                chosen.append(min(nearest, key=lambda q: abs(q - p)))
+            else:
+                if max(chosen) - min(chosen) <= window:
+                    spans.append((min(chosen), max(chosen)))
+        return spans
+
+
+@dataclass(frozen=True)
+class And(Matcher):
+    children: tuple[Matcher, ...]
+
+    def __post_init__(self) -> None:
+        needing = [c.needs for c in self.children if c.needs is not None]
+        object.__setattr__(self, "needs", min(needing, key=len) if needing else None)
+
+    def hits(self, doc: Doc) -> list[Hit] | None:
+        if any(hopeless(child, doc) for child in self.children):
+            return None
+        out: list[Hit] = []
+        for child in self.children:
+            found = child.hits(doc)
+            if found is None:
+                return None
+            out.extend(found)
+        return out
+
+
+@dataclass(frozen=True)
+class Or(Matcher):
+    children: tuple[Matcher, ...]
+
+    def __post_init__(self) -> None:
+        needs = [c.needs for c in self.children]
+        union = None if any(n is None for n in needs) else frozenset().union(*needs)
+        object.__setattr__(self, "needs", union)
+
+    def hits(self, doc: Doc) -> list[Hit] | None:
+        out: list[Hit] = []
+        matched = False
+        for child in self.children:
+            if hopeless(child, doc):
+                continue
+            found = child.hits(doc)
+            if found is not None:
+                matched = True
+                out.extend(found)
+        return out if matched else None
+
+
+@dataclass(frozen=True)
+class Not(Matcher):
+    child: Matcher
+
+    def hits(self, doc: Doc) -> list[Hit] | None:
+        return [] if self.child.hits(doc) is None else None
+
+
+@dataclass
+class Compiled:
+    """A compiled query and the keys and prefixes the article index must provide."""
+
+    matcher: Matcher
+    keys: set[str] = field(default_factory=set)
+    prefixes: set[str] = field(default_factory=set)
+
+
+class _Compiler:
+    def __init__(self, analyzer: Analyzer) -> None:
+        self.analyzer = analyzer
+        self.keys: set[str] = set()
+        self.prefixes: set[str] = set()
+
+    def compile(self, node: tree.Item, fields: tuple[int, ...]) -> Matcher:
+        if isinstance(node, tree.SearchField):
+            return self.compile(node.expr, self._field(node.name, fields))
+        if isinstance(node, (tree.Group, tree.FieldGroup)):
+            return self.compile(node.expr, fields)
+        if isinstance(node, tree.AndOperation):
+            return And(tuple(self.compile(c, fields) for c in node.children))
+        if isinstance(node, tree.OrOperation):
+            return Or(tuple(self.compile(c, fields) for c in node.children))
+        if isinstance(node, tree.UnknownOperation):
+            return self._implicit(node, fields)
+        if isinstance(node, (tree.Not, tree.Prohibit)):
+            return Not(self.compile(node.a, fields))
+        if isinstance(node, tree.Plus):
+            return self.compile(node.a, fields)
+        if isinstance(node, tree.Proximity):
+            if not isinstance(node.term, tree.Phrase):
+                raise QueryError(f"proximity needs a quoted phrase: {node}")
+            return self._words(node.term.value.strip('"'), str(node), int(node.degree), fields)
+        if isinstance(node, tree.Phrase):
+            return self._words(node.value.strip('"'), node.value, 0, fields)
+        if isinstance(node, tree.Word):
+            return self._words(node.value, node.value, 0, fields)
+        raise QueryError(f"unsupported query syntax ({type(node).__name__}): {node}")
+
+    def _field(self, name: str, fields: tuple[int, ...]) -> tuple[int, ...]:
+        if name not in FIELDS:
+            raise QueryError(f"unknown field {name!r}; use one of {', '.join(FIELDS)}")
+        wanted = (FIELDS.index(name),)
+        if fields != _ALL_FIELDS and fields != wanted:
+            raise QueryError(f"field {name!r} nested inside another field")
+        return wanted
+
+    def _implicit(self, node: tree.UnknownOperation, fields: tuple[int, ...]) -> Matcher:
+        """Juxtaposed clauses, as in Lucene: +must, -must_not, others should (OR)."""
+        must = [self.compile(c.a, fields) for c in node.children if isinstance(c, tree.Plus)]
+        must_not = [
+            Not(self.compile(c.a, fields)) for c in node.children if isinstance(c, tree.Prohibit)
+        ]
+        should = [
+            self.compile(c, fields)
+            for c in node.children
+            if not isinstance(c, (tree.Plus, tree.Prohibit))
+        ]
+        if not must and should:
+            must.append(Or(tuple(should)))
+        elif should:
+            must.append(Or((*should, Not(Or(tuple(should))))))  # optional: hits if present
+        return And(tuple(must + must_not))
+
+    def _words(self, text: str, label: str, slop: int, fields: tuple[int, ...]) -> Matcher:
+        text = text.replace("\\", "")
+        parts = _TERM_RE.findall(text)
+        rest = _TERM_RE.sub(" ", text)
+        if not parts or "*" in rest or "?" in text or _INNER_STAR.search(text):
+            raise QueryError(f"only words and trailing * wildcards are supported: {label!r}")
+        terms = tuple(self._term(word, star == "*") for word, star in parts)
+        if len(terms) == 1:
+            return Term(terms[0], label, fields)
+        return Phrase(terms, slop, label, fields)
+
+    def _term(self, word: str, prefix: bool) -> str:
+        form = self.analyzer.form(word)
+        if prefix:
+            self.prefixes.add(form)
+            return form + "*"
+        key = self.analyzer.key(form)
+        self.keys.add(key)
+        return key
+
+
+def compile_query(source: str, analyzer: Analyzer) -> Compiled:
+    """Parse ``source`` with luqum and compile it for ``analyzer``'s language."""
+    try:
+        parsed = parser.parse(source)
+    except (ParseError, TypeError, ValueError) as exc:
+        raise QueryError(f"cannot parse query: {exc}") from exc
+    compiler = _Compiler(analyzer)
+    matcher = compiler.compile(parsed, _ALL_FIELDS)
+    return Compiled(matcher, compiler.keys, compiler.prefixes)

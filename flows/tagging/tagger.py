@@ -1,0 +1,167 @@
+"""The topic tagger: compiled topic queries applied to one article's title and text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from flows.tagging.index import FIELDS, TEXT, TITLE, Doc, TermTable, Vocabulary, index_field
+from flows.tagging.normalise import LANGUAGES, Analyzer
+from flows.tagging.query import Hit, Matcher, Or, QueryError, compile_query, hopeless
+from flows.tagging.topics import TopicsConfigError, TopicSpec, load_topics, parse_topics
+
+ALL = "*"  # plan for articles of unknown language: every language's queries at once
+
+
+@dataclass(frozen=True)
+class Match:
+    topic: str
+    term: str
+    surface: str
+    field: str
+    start: int
+    end: int
+
+
+@dataclass
+class TagResult:
+    topics: list[str]
+    matches: dict[str, list[Match]]
+    scores: dict[str, float]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    topic: TopicSpec
+    query: Matcher | None
+    ignore: Matcher | None
+
+
+def _combine(matchers: list[Matcher | None]) -> Matcher | None:
+    present = [m for m in matchers if m is not None]
+    if not present:
+        return None
+    return present[0] if len(present) == 1 else Or(tuple(present))
+
+
+def _compile_language(
+    topics: tuple[TopicSpec, ...], analyzer: Analyzer
+) -> tuple[list[_Plan], Vocabulary]:
+    """Every topic's query and ignore query for one language, and what they look up."""
+    keys: set[str] = set()
+    prefixes: set[str] = set()
+
+    def compile_all(sources: list[str], topic: str, kind: str) -> Matcher | None:
+        matchers: list[Matcher | None] = []
+        for source in sources:
+            try:
+                compiled = compile_query(source, analyzer)
+            except QueryError as exc:
+                raise TopicsConfigError(f"{topic} {kind} ({analyzer.lang}): {exc}") from exc
+            keys.update(compiled.keys)
+            prefixes.update(compiled.prefixes)
+            matchers.append(compiled.matcher)
+        return _combine(matchers)
+
+    plans = []
+    for topic in topics:
+        lang = analyzer.lang or ""
+        query = compile_all(topic.sources(lang), topic.id, "query")
+        ignore_sources = [topic.ignore[lang]] if lang in topic.ignore else []
+        plans.append(_Plan(topic, query, compile_all(ignore_sources, topic.id, "ignore")))
+    return plans, Vocabulary(analyzer, frozenset(keys), frozenset(prefixes))
+
+
+def _score(hits: list[Hit], doc: Doc, title_weight: float) -> float:
+    """``title_weight`` if the title has a hit, plus one per text sentence with a hit."""
+    sentence_of = doc.fields[TEXT].sentence_of
+    sentences = {sentence_of[first] for f, first, _, _ in hits if f == TEXT}
+    in_title = any(f == TITLE for f, _, _, _ in hits)
+    return (title_weight if in_title else 0.0) + len(sentences)
+
+
+def _masks(hits: list[Hit]) -> tuple[frozenset[int], frozenset[int]]:
+    masked: tuple[set[int], set[int]] = (set(), set())
+    for f, first, last, _ in hits:
+        masked[f].update(range(first, last + 1))
+    return frozenset(masked[TITLE]), frozenset(masked[TEXT])
+
+
+class Tagger:
+    """Tags articles with the topics of a topics.toml; see docs/TOPICS.md for the rules."""
+
+    version: str
+
+    def __init__(self, topics: tuple[TopicSpec, ...], version: str) -> None:
+        self.version = version
+        self.topics = topics
+        self._plans: dict[str, list[_Plan]] = {ALL: []}
+        self._tables: dict[str, TermTable] = {}
+        compiled = {lang: _compile_language(topics, Analyzer(lang)) for lang in LANGUAGES}
+        for lang, (plans, vocabulary) in compiled.items():
+            self._tables[lang] = TermTable([vocabulary])
+            self._plans[lang] = [p for p in plans if p.query is not None]
+        self._tables[ALL] = TermTable(vocabulary for _, vocabulary in compiled.values())
+        for i, topic in enumerate(topics):
+            query = _combine([compiled[lang][0][i].query for lang in LANGUAGES])
+            ignore = _combine([compiled[lang][0][i].ignore for lang in LANGUAGES])
+            if query is not None:
+                self._plans[ALL].append(_Plan(topic, query, ignore))
+
+    @classmethod
+    def from_file(cls, path: Path) -> Tagger:
+        loaded = load_topics(path)
+        return cls(loaded.topics, loaded.version)
+
+    @classmethod
+    def from_text(cls, content: str) -> Tagger:
+        loaded = parse_topics(content.encode("utf-8"))
+        return cls(loaded.topics, loaded.version)
+
+    @property
+    def topic_ids(self) -> list[str]:
+        return [t.id for t in self.topics]
+
+    def plan_language(self, lang: str | None) -> str:
+        """The language whose queries apply: ``ru`` for ``ru-RU``, ``*`` when unknown."""
+        base = (lang or "").strip().lower().replace("_", "-").split("-")[0]
+        return base if base in self._plans else ALL
+
+    def tag(self, title: str, text: str, lang: str | None) -> TagResult:
+        key = self.plan_language(lang)
+        table = self._tables[key]
+        doc = Doc((index_field(title or "", table), index_field(text or "", table)))
+        result = TagResult([], {}, {t.id: 0.0 for t in self.topics})
+        if doc.empty:
+            return result
+        for plan in self._plans[key]:
+            if plan.query is None or hopeless(plan.query, doc):
+                continue
+            doc.masks = None
+            if plan.ignore is not None and not hopeless(plan.ignore, doc):
+                ignored = plan.ignore.hits(doc)
+                if ignored:
+                    doc.masks = _masks(ignored)
+            hits = plan.query.hits(doc)
+            if hits is None:
+                continue
+            score = _score(hits, doc, plan.topic.title_weight)
+            result.scores[plan.topic.id] = score
+            if score >= plan.topic.min_score:
+                result.topics.append(plan.topic.id)
+                result.matches[plan.topic.id] = self._matches(plan.topic.id, hits, doc)
+        return result
+
+    @staticmethod
+    def _matches(topic: str, hits: list[Hit], doc: Doc) -> list[Match]:
+        """One match per stretch of text: hits inside a longer hit (a phrase) are dropped."""
+        out: list[Match] = []
+        covered: tuple[int, int, int] = (-1, -1, -1)  # field, first, last of the last kept
+        for f, first, last, term in sorted(set(hits), key=lambda h: (h[0], h[1], -h[2], h[3])):
+            if f == covered[0] and first >= covered[1] and last <= covered[2]:
+                continue
+            covered = (f, first, last)
+            index = doc.fields[f]
+            start, end = index.span(first, last)
+            out.append(Match(topic, term, index.text[start:end], FIELDS[f], start, end))
+        return out

@@ -1,0 +1,102 @@
+"""The whole nightly run, twice, as a user runs it: `steppewatch demo` on the replay web."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from crawlers.warc import read_response
+from tests.conftest import run_cli
+from warehouse.connection import WAREHOUSE_FILE
+
+TABLES = ("sources", "captures", "articles", "article_topics", "run_errors", "alert_deliveries")
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory: pytest.TempPathFactory, prefect_api: str) -> dict:
+    data = tmp_path_factory.mktemp("demo")
+    env = {"PREFECT_API_URL": prefect_api}
+    first = run_cli(["--data", str(data), "demo"], env=env)
+    with duckdb.connect(str(data / WAREHOUSE_FILE), read_only=True) as con:
+        after_first = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in TABLES}
+    second = run_cli(["--data", str(data), "demo"], env=env)
+    return {"data": data, "first": first.stdout, "second": second.stdout,
+            "after_first": after_first}
+
+
+def query(data: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(data / WAREHOUSE_FILE), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def run_ids(data: Path) -> list[str]:
+    return [r[0] for r in query(data, "select run_id from crawl_runs order by started_at")]
+
+
+def test_first_run_stores_articles_from_every_outlet(two_runs: dict) -> None:
+    data = two_runs["data"]
+    articles, sources = query(data, "select count(*), count(distinct source_id) from articles")[0]
+    assert articles >= 80
+    assert sources >= 8
+    assert query(data, "select count(*) from crawl_runs where status = 'completed' "
+                       "and flow_run_id is not null")[0][0] == 2
+    tagged = query(data, "select topic, count(*) from article_topics group by topic")
+    assert {topic for topic, _n in tagged} == {"police", "protest", "torture"}
+    assert "report" in two_runs["first"] and "try a query" in two_runs["first"]
+
+
+def test_every_article_traces_to_its_warc_record(two_runs: dict) -> None:
+    data = two_runs["data"]
+    rows = query(data, "select a.url, c.warc_file, c.warc_offset, c.http_status "
+                       "from articles a join captures c using (capture_id)")
+    assert rows
+    for url, warc_file, offset, status in rows:
+        stored = read_response(data, warc_file, offset)
+        assert stored.url == url
+        assert stored.status == status == 200
+
+
+def test_second_run_fetches_no_article_and_duplicates_nothing(two_runs: dict) -> None:
+    data = two_runs["data"]
+    first_id, second_id = run_ids(data)
+    fetched = dict(query(data, "select run_id, sum(article_pages) from source_runs group by 1"))
+    assert fetched[first_id] >= 80
+    assert fetched[second_id] == 0
+    skipped = query(data, f"select sum(skipped_seen) from source_runs where run_id = '{second_id}'")
+    assert skipped[0][0] >= 80
+    with duckdb.connect(str(data / WAREHOUSE_FILE), read_only=True) as con:
+        now = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in TABLES}
+    assert {t: now[t] for t in TABLES if t != "captures"} == {
+        t: two_runs["after_first"][t] for t in TABLES if t != "captures"}
+    assert query(data, "select count(*) - count(distinct url) from articles")[0][0] == 0
+    assert "article pages fetched: 0" in two_runs["second"]
+
+
+def test_second_report_lists_no_story_of_the_first(two_runs: dict) -> None:
+    data = two_runs["data"]
+    first_id, second_id = run_ids(data)
+    reports = data / "reports"
+    first_md = next(reports.glob(f"{first_id}-*.md")).read_text()
+    second_md = next(reports.glob(f"{second_id}-*.md")).read_text()
+    first_links = set(re.findall(r"\]\(<([^>]+)>\)", first_md))
+    second_links = set(re.findall(r"\]\(<([^>]+)>\)", second_md))
+    assert len(first_links) >= 10
+    assert not first_links & second_links
+    assert (reports / f"{first_id}-all-topics.html").exists()
+
+
+def test_bad_pages_are_recorded_and_the_run_goes_on(two_runs: dict) -> None:
+    data = two_runs["data"]
+    errors = {(s, k) for s, k in query(data, "select source_id, kind from run_errors")}
+    assert ("kloop", "http_404") in errors
+    assert ("azattyq-ru", "no_text") in errors
+    messages = query(data, "select message from run_errors where kind = 'no_text'")
+    assert "no article text" in messages[0][0]
+    cp1251 = query(data, "select title, text, encoding from articles "
+                         "where source_id = '24kg' and encoding = 'cp1251'")
+    assert len(cp1251) == 1
+    title, text, _encoding = cp1251[0]
+    assert re.search("[а-яА-Я]{4}", title) and re.search("[а-яА-Я]{4}", text)

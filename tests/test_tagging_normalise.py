@@ -1,0 +1,78 @@
+"""Token normalisation: casefold, ё, apostrophes, Uzbek Cyrillic→Latin, stems, offsets."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.tagging.normalise import Analyzer, base_form, normalise, tokenise, uz_cyrillic_to_latin
+
+
+def test_yo_becomes_ye_and_case_folds() -> None:
+    assert base_form("ЁЛКА") == "елка"
+    assert normalise("Ёжиков", "ru") == normalise("ежиков", "ru")
+
+
+@pytest.mark.parametrize("apostrophe", ["ʻ", "’", "'", "`", "‘", "ʼ"])
+def test_uzbek_apostrophe_variants_are_one(apostrophe: str) -> None:
+    assert Analyzer("uz").form(f"Qo{apostrophe}lga") == "qo'lga"
+    assert Analyzer("uz").form(f"G{apostrophe}ayrat") == "g'ayrat"
+
+
+@pytest.mark.parametrize(
+    ("cyrillic", "latin"),
+    [
+        ("Қўлга", "qo'lga"),
+        ("Тошкент", "toshkent"),
+        ("ЕТТИ", "yetti"),
+        ("милиция", "militsiya"),
+        ("эълон", "e'lon"),
+        ("ғайриинсоний", "g'ayriinsoniy"),
+        ("Ҳуқуқ", "huquq"),
+        ("шаҳар", "shahar"),
+        ("қийноққа", "qiynoqqa"),
+    ],
+)
+def test_uzbek_cyrillic_is_transliterated(cyrillic: str, latin: str) -> None:
+    assert Analyzer("uz").form(cyrillic) == latin
+
+
+def test_transliteration_only_for_uzbek() -> None:
+    assert Analyzer("ru").form("милиция") == "милиция"
+    assert uz_cyrillic_to_latin("polis") == "polis"
+
+
+@pytest.mark.parametrize(
+    ("word", "lang"), [("Наразылық", "kk"), ("Шиканҷа", "tg"), ("Өкмөт", "ky")]
+)
+def test_kazakh_kyrgyz_tajik_letters_are_kept(word: str, lang: str) -> None:
+    assert normalise(word, lang) == word.lower()
+
+
+def test_russian_and_english_are_stemmed() -> None:
+    assert normalise("пытками", "ru") == normalise("пытки", "ru") == "пытк"
+    assert normalise("митингующих", "ru") == normalise("митинг", "ru")
+    assert normalise("protesters", "en") == normalise("protest", "en")
+    assert normalise("пытками", "kk") == "пытками"  # no stemmer for Kazakh
+
+
+def test_mixed_script_lookalikes_are_folded() -> None:
+    latin_o = "пoлиция"  # Latin "o" inside a Cyrillic word
+    assert latin_o != "полиция"
+    assert normalise(latin_o, "ru") == normalise("полиция", "ru")
+
+
+def test_soft_hyphen_and_decomposed_letters() -> None:
+    assert base_form("поли\u00adция") == "полиция"
+    assert base_form("и\u0306") == "й"
+
+
+def test_tokens_keep_offsets_and_sentences() -> None:
+    text = "Полиция задержала  активистов. Пытки в СИЗО!\nQoʻlga olindi"
+    tokens = list(tokenise(text, "uz"))
+    for token in tokens:
+        assert text[token.start : token.end] == token.surface
+    assert [t.surface for t in tokens][:3] == ["Полиция", "задержала", "активистов"]
+    assert tokens[0].sentence == tokens[2].sentence
+    assert tokens[3].sentence > tokens[2].sentence
+    assert tokens[-1].sentence > tokens[-3].sentence
+    assert tokens[-2].form == "qo'lga"

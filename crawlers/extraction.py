@@ -6,16 +6,20 @@ Pure functions with no I/O, so they run unchanged in a process pool or on Dask.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import trafilatura
 from w3lib.encoding import html_to_unicode
+from w3lib.html import remove_tags, replace_entities
 
 from crawlers.language import detect_language
 
 MIN_TEXT_CHARS = 200
+# A line of prose has this many words; menus, captions and share bars have fewer.
+PROSE_LINE_WORDS = 8
 HTML_TYPES = ("text/html", "application/xhtml+xml", "")
 DATE_PARAMS = {"original_date": True, "extensive_search": True,
                "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
@@ -52,6 +56,26 @@ def decode_html(body: bytes, content_type: str) -> tuple[str, str]:
     return text, encoding
 
 
+_H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S | re.I)
+
+
+def headline(html: str, meta_title: str) -> str:
+    """The page's own headline: the first <h1> when the meta title merely adds the site's
+    name to it ("Headline - News of Kyrgyzstan - 24.kg"), else the meta title."""
+    found = _H1.search(html)
+    if found:
+        h1 = " ".join(replace_entities(remove_tags(found.group(1))).split())
+        if h1 and meta_title.startswith(h1):
+            return h1
+    return meta_title
+
+
+def prose_chars(text: str) -> int:
+    """Characters in lines long enough to be prose (when trafilatura finds no main text,
+    it falls back to the page's navigation and captions, which are short lines)."""
+    return sum(len(line) for line in text.splitlines() if len(line.split()) >= PROSE_LINE_WORDS)
+
+
 def _media_type(content_type: str) -> str:
     return content_type.split(";")[0].strip().lower()
 
@@ -69,11 +93,12 @@ def extract_article(
         date_extraction_params=DATE_PARAMS,
     )
     text = (doc.text or "").strip() if doc else ""
-    if len(text) < MIN_TEXT_CHARS:
+    if prose_chars(text) < MIN_TEXT_CHARS:
         raise ExtractionError(
-            "no_text", f"{url}: no article text found ({len(text)} characters, need "
+            "no_text",
+            f"{url}: no article text found ({prose_chars(text)} characters of prose, need "
             f"{MIN_TEXT_CHARS}); the page may be a gallery, video or index page")
-    title = (doc.title or "").strip()
+    title = headline(html, (doc.title or "").strip())
     return ExtractedArticle(
         url=url,
         canonical_url=doc.url if doc.url and doc.url.startswith("http") else None,

@@ -14,10 +14,11 @@ from scrapy.http.headers import Headers
 from crawlers.warc import WarcArchive
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy import Request, Spider
     from scrapy.crawler import Crawler
     from scrapy.http import Response
-    from typing_extensions import Self
 
 
 def _header_pairs(headers: Headers) -> list[tuple[str, str]]:
@@ -54,7 +55,8 @@ class WarcArchiveMiddleware:
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Response:
-        kind = request.meta.get("kind", "robots" if response.url.endswith("/robots.txt") else "page")
+        default_kind = "robots" if response.url.endswith("/robots.txt") else "page"
+        kind = request.meta.get("kind", default_kind)
         pointer = self.archive.write(
             url=response.url,
             status=response.status,

@@ -10,9 +10,10 @@ from typing import IO, TYPE_CHECKING, Any
 from crawlers.items import ArticlePage, DiscoveredLink, FetchError
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy import Spider
     from scrapy.crawler import Crawler
-    from typing_extensions import Self
 
 FILES = {ArticlePage: "pages.jsonl", FetchError: "errors.jsonl", DiscoveredLink: "links.jsonl"}
 

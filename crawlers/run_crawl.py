@@ -63,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"unknown source {args.source!r} in {args.sources}", file=sys.stderr)
         return 2
     source = sources[args.source]
-    seen = frozenset(args.seen.read_text().split()) if args.seen and args.seen.exists() else frozenset()
+    has_seen = args.seen is not None and args.seen.exists()
+    seen = frozenset(args.seen.read_text().split()) if has_seen else frozenset()
     args.out.mkdir(parents=True, exist_ok=True)
     process = CrawlerProcess(build_settings(args, source.download_delay))
     process.crawl(SourceSpider, source=source, seen_urls=seen)

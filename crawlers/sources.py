@@ -66,7 +66,8 @@ def _source_from_entry(entry: dict, path: Path) -> Source:
     except KeyError as missing:
         raise SourceConfigError(f"{path}: source {sid!r} lacks field {missing}; add it") from None
     except re.error as err:
-        raise SourceConfigError(f"{path}: source {sid!r} has a bad article_pattern: {err}") from None
+        raise SourceConfigError(
+            f"{path}: source {sid!r} has a bad article_pattern: {err}") from None
     if source.family not in FAMILIES:
         raise SourceConfigError(
             f"{path}: source {sid!r} has family {source.family!r}; use one of {sorted(FAMILIES)}"

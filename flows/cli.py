@@ -17,7 +17,7 @@ from flows.prefect_env import configure_prefect
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="steppewatch: Central Asian news monitoring for police, protest and "
                        "torture stories.")
-out = Console()
+out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 DEMO_DATA = Path("data/demo")
 
@@ -52,10 +52,15 @@ def data_dir(default: Path = Path("data")) -> Path:
 def _run_nightly(data: Path, replay_address: str | None, mode: str,
                  only: list[str] | None) -> dict:
     configure_prefect(data)
-    from flows.nightly import AllSourcesFailed, nightly  # Prefect reads its env on import
+    from prefect.task_runners import ThreadPoolTaskRunner  # Prefect reads its env on import
 
+    from flows.nightly import AllSourcesFailed, nightly
+    from flows.settings import load_settings
+
+    workers = load_settings(Paths.config, data).max_parallel_sources + 1
+    flow = nightly.with_options(task_runner=ThreadPoolTaskRunner(max_workers=workers))
     try:
-        return nightly(config_dir=str(Paths.config), data_dir=str(data),
+        return flow(config_dir=str(Paths.config), data_dir=str(data),
                        replay_address=replay_address, only_sources=only, mode=mode)
     except AllSourcesFailed as failure:
         fail(str(failure))

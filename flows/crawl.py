@@ -56,7 +56,8 @@ def run_crawl_process(source: Source, sources_file: Path, data_dir: Path, out_di
     try:
         proc = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s)
     except subprocess.TimeoutExpired:
-        raise CrawlFailed(f"{source.id}: crawl still running after {timeout_s:.0f} s; stopped")
+        raise CrawlFailed(
+            f"{source.id}: crawl still running after {timeout_s:.0f} s; stopped") from None
     if proc.returncode != 0:
         detail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
         raise CrawlFailed(f"{source.id}: crawl process exited with {proc.returncode}: {detail}")

@@ -78,9 +78,7 @@ def extract_source(source_id: str, languages: list[str], source_dir: Path, data_
         results = [extract_page(*a) for a in args]
     else:
         results = list(executor.map(extract_page, *zip(*args, strict=True))) if args else []
-    errors = [r for r in results if r.get("error")]
-    for row in errors:
-        row.pop("error")
-    articles = write_jsonl(source_dir / "extracted.jsonl", (r for r in results if "error" not in r))
+    errors = [r for r in results if r.pop("error", False)]
+    articles = write_jsonl(source_dir / "extracted.jsonl", (r for r in results if "text" in r))
     write_jsonl(source_dir / "extract_errors.jsonl", errors)
     return ExtractCounts(source_id, articles, len(errors))

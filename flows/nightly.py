@@ -18,7 +18,6 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.runtime import flow_run
-from prefect.task_runners import ThreadPoolTaskRunner
 
 from crawlers.sources import Source, load_sources
 from flows.alert import AlertResult, file_report

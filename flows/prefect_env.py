@@ -11,7 +11,9 @@ def configure_prefect(data_dir: Path) -> None:
 
     With no PREFECT_API_URL set, Prefect runs its embedded server for the run.
     """
-    os.environ.setdefault("PREFECT_HOME", str((data_dir / "prefect").resolve()))
+    home = (data_dir / "prefect").resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("PREFECT_HOME", str(home))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")

@@ -13,6 +13,7 @@ from tests.conftest import CONFIG, ROOT
 
 def crawl(source: str, data: Path, replay_address: str, seen: list[str] | None = None) -> Path:
     out = data / "runs" / "r" / source
+    data.mkdir(parents=True, exist_ok=True)
     seen_file = data / "seen.txt"
     seen_file.write_text("\n".join(seen or []) + "\n")
     subprocess.run(

@@ -39,3 +39,15 @@ def test_bad_source_entry_names_the_field(tmp_path: Path) -> None:
 ])
 def test_canonical_url(raw: str, canonical: str) -> None:
     assert canonical_url(raw) == canonical
+
+
+@pytest.mark.parametrize(("source_id", "url", "is_article"), [
+    ("cabar", "https://cabar.asia/ru/pochemu-zhaloby-na-pytki-redko-dohodyat-do-suda", True),
+    ("cabar", "https://cabar.asia/ru/about", False),
+    ("cabar", "https://cabar.asia/en/feed", False),
+    ("turkmen-news", "https://turkmen.news/v-mary-zhiteli-perekryli-dorogu/", True),
+    ("turkmen-news", "https://turkmen.news/contacts/", False),
+])
+def test_menu_pages_are_not_articles(source_id: str, url: str, is_article: bool) -> None:
+    source = {s.id: s for s in load_sources(CONFIG / "sources.toml")}[source_id]
+    assert source.is_article_url(url) is is_article

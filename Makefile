@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test nightly lint bench clean
+.PHONY: demo test nightly lint bench clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,13 @@ demo: $(STAMP)
 nightly: $(STAMP)
 	$(BIN)/steppewatch nightly
 
-test: $(STAMP)
+# Debian's chromium renders the HTML report in the browser tests.
+browser:
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } \
+		|| echo "chromium not installed: browser tests will be skipped"
+
+test: $(STAMP) browser
 	$(BIN)/pytest -q
 
 lint: $(STAMP)
@@ -26,3 +32,6 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) data/demo
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py

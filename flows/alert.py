@@ -9,7 +9,7 @@ from typing import Any
 import duckdb
 
 from flows.report import render_report, story_from_row
-from flows.settings import AlertRule
+from flows.settings import AlertRule, Settings
 from warehouse.load import statement
 
 
@@ -53,3 +53,10 @@ def file_report(con: duckdb.DuckDBPyConnection, rule: AlertRule, run_id: str,
         })
     con.execute("COMMIT")
     return AlertResult(rule.name, len(stories), md_path, html_path)
+
+
+def run_alerts(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str,
+               reports_dir: Path) -> list[AlertResult]:
+    """Every rule's report of the stories it has not reported yet."""
+    return [file_report(con, rule, run_id, reports_dir)
+            for rule in settings.alert_rules if "file" in rule.channels]

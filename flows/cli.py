@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from flows.output import FORMATS, format_rows, print_table
+from flows.output import print_table
 from flows.prefect_env import configure_prefect
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -120,33 +120,6 @@ def demo(
 
 
 @app.command()
-def sql(
-    query: Annotated[str, typer.Argument(help="SQL to run (read-only).")],
-    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
-) -> None:
-    """Run read-only SQL on the warehouse."""
-    import duckdb
-
-    from warehouse.connection import WarehouseMissing, open_readonly
-
-    if fmt not in FORMATS:
-        fail(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    try:
-        con = open_readonly(data_dir(), on_wait=lambda: err.print("waiting for the load step…"))
-        cursor = con.execute(query)
-    except WarehouseMissing as missing:
-        fail(str(missing))
-    except duckdb.Error as error:
-        fail(str(error).splitlines()[0])
-    columns = [d[0] for d in cursor.description] if cursor.description else []
-    rows = cursor.fetchall() if columns else []
-    if fmt == "table":
-        print_table(out, columns, rows)
-    else:
-        sys.stdout.write(format_rows(columns, rows, fmt) + "\n")
-
-
-@app.command()
 def extract(
     file: Annotated[Path, typer.Argument(help="An HTML file.", exists=True, dir_okay=False)],
     url: Annotated[str | None, typer.Option(help="The page's URL.")] = None,
@@ -161,29 +134,10 @@ def extract(
     sys.stdout.write(json.dumps(article.to_dict(), ensure_ascii=False, indent=1) + "\n")
 
 
-@app.command()
-def tag(
-    file: Annotated[Path | None, typer.Argument(help="JSON lines (id, text, title, lang); "
-                                                "default stdin.")] = None,
-    eval_file: Annotated[Path | None, typer.Option("--eval", help="Labelled JSON lines: print "
-                                                   "precision, recall, F1.")] = None,
-) -> None:
-    """Tag texts with topics; JSON lines in, JSON lines with topics and matches out."""
-    from flows.tagging.tagger import Tagger
-
-    tagger = Tagger.from_file(Paths.config / "topics.toml")
-    if eval_file:
-        from flows.tagging.evaluate import evaluate, format_report
-
-        out.print(format_report(evaluate(eval_file, tagger)), highlight=False)
-        return
-    from flows.tagging.jsonl import tag_lines
-
-    source = file.open(encoding="utf-8") if file else sys.stdin
-    for line in tag_lines(source, tagger):
-        sys.stdout.write(line.rstrip("\n") + "\n")
-
-
 def run() -> None:
     logging.basicConfig(level=logging.WARNING)
     app()
+
+
+# Commands of other areas register themselves on `app` when imported.
+from flows import cli_alerts, cli_tagging, cli_warehouse  # noqa: E402,F401

@@ -9,7 +9,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+
 from crawlers.sources import Source
+from warehouse.load import seen_urls
 
 
 class CrawlFailed(RuntimeError):
@@ -83,3 +86,11 @@ def summarise_crawl(source_id: str, out_dir: Path, seconds: float) -> CrawlResul
         bytes=int(stats.get("steppewatch/bytes", 0)),
         seconds=round(seconds, 2),
     )
+
+
+def prepare_crawl(con: duckdb.DuckDBPyConnection, run_dir: Path) -> int:
+    """Files the crawl processes read (they never open the warehouse): the URLs already
+    stored, in run_dir/seen.txt. Returns how many there are."""
+    urls = seen_urls(con)
+    (run_dir / "seen.txt").write_text("\n".join(urls) + "\n", encoding="utf-8")
+    return len(urls)

@@ -20,14 +20,14 @@ from prefect.futures import as_completed
 from prefect.runtime import flow_run
 
 from crawlers.sources import Source, load_sources
-from flows.alert import AlertResult, file_report
-from flows.crawl import CrawlResult, run_crawl_process
+from flows.alert import AlertResult, run_alerts
+from flows.crawl import CrawlResult, prepare_crawl, run_crawl_process
 from flows.extract import ExtractCounts, extract_source
 from flows.settings import Settings, load_settings
 from flows.tag import tag_source
 from flows.tagging.tagger import Tagger
 from warehouse.connection import open_warehouse
-from warehouse.load import SourceRun, finish_run, load_run, seen_urls, start_run, upsert_sources
+from warehouse.load import SourceRun, finish_run, load_run, start_run, upsert_sources
 
 
 @dataclass
@@ -79,9 +79,7 @@ def begin_run(ctx: RunContext, sources: list[Source], mode: str, topics_version:
     with open_warehouse(ctx.data_dir) as con:
         upsert_sources(con, [source_row(s) for s in sources])
         start_run(con, ctx.run_id, datetime.now(UTC), mode, _flow_run_id(), topics_version)
-        urls = seen_urls(con)
-    ctx.seen_file.write_text("\n".join(urls) + "\n", encoding="utf-8")
-    return len(urls)
+        return prepare_crawl(con, ctx.run_dir)
 
 
 def source_row(source: Source) -> dict:
@@ -146,8 +144,7 @@ def _source_run(o: SourceOutcome) -> SourceRun:
 @task(name="alert", cache_policy=NO_CACHE)
 def alert_task(ctx: RunContext, settings: Settings, status: str) -> list[AlertResult]:
     with open_warehouse(ctx.data_dir) as con:
-        results = [file_report(con, rule, ctx.run_id, ctx.data_dir / "reports")
-                   for rule in settings.alert_rules if "file" in rule.channels]
+        results = run_alerts(con, settings, ctx.run_id, ctx.data_dir / "reports")
         finish_run(con, ctx.run_id, status, str(results[0].html) if results else None)
     return results
 

@@ -35,6 +35,8 @@ class Settings:
     timezone: str = "Asia/Almaty"
     replay_sites: Path = Path("tests/replay/sites")
     alert_rules: tuple[AlertRule, ...] = field(default_factory=tuple)
+    # The whole settings.toml, for areas that read a section of their own.
+    raw: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def sources_file(self) -> Path:
@@ -82,4 +84,5 @@ def load_settings(config_dir: Path, data_dir: Path | None = None) -> Settings:
         timezone=schedule.get("timezone", Settings.timezone),
         replay_sites=Path(raw.get("replay", {}).get("sites", "tests/replay/sites")),
         alert_rules=_rules(raw.get("alerts", {}).get("rules", [])),
+        raw=raw,
     )

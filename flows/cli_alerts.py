@@ -1,0 +1,1 @@
+"""Alert commands (preview and resend of reports) register here."""

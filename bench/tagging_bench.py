@@ -1,6 +1,6 @@
 """Tagging throughput: tag N generated ~2 KB articles with config/topics.toml on one core.
 
-    python bench/tagging_bench.py [--n 10000] [--topics config/topics.toml] [--no-lang]
+    python bench/tagging_bench.py [--n 10000] [--topics config/topics.toml] [--no-lang] [--places]
 
 Articles mix six languages, common words, invented inflections of them (a vocabulary of
 ~20,000 words per language, so the per-word cache keeps missing as on real text) and topic
@@ -14,6 +14,7 @@ import random
 import time
 from pathlib import Path
 
+from flows.tagging.places import find_places, load_gazetteer
 from flows.tagging.tagger import Tagger
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,8 +74,11 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=10_000)
     ap.add_argument("--topics", type=Path, default=ROOT / "config" / "topics.toml")
     ap.add_argument("--no-lang", action="store_true", help="tag without a declared language")
+    ap.add_argument("--places", action="store_true",
+                    help="also find each article's places, as the tag stage does")
     args = ap.parse_args()
     tagger = Tagger.from_file(args.topics)
+    gazetteer = load_gazetteer(args.topics.parent / "places.toml") if args.places else None
     rng = random.Random(7)
     langs = list(FILLER)
     vocabularies = {lang: vocabulary(rng, lang) for lang in langs}
@@ -87,6 +91,8 @@ def main() -> None:
     for lang, title, text in docs:
         result = tagger.tag(title, text, None if args.no_lang else lang)
         tagged += bool(result.topics)
+        if gazetteer is not None:
+            find_places(title, text, gazetteer)
     elapsed = time.perf_counter() - started
     print(
         f"{args.n} articles of {size:.0f} chars avg, {tagged} tagged: "

@@ -5,6 +5,7 @@ Pure functions with no I/O, so they run unchanged in a process pool or on Dask.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 from collections.abc import Sequence
@@ -12,7 +13,13 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import trafilatura
-from w3lib.encoding import html_to_unicode
+from w3lib.encoding import (
+    html_body_declared_encoding,
+    html_to_unicode,
+    http_content_type_encoding,
+    read_bom,
+    resolve_encoding,
+)
 from w3lib.html import remove_tags, replace_entities
 
 from crawlers.language import detect_language
@@ -50,10 +57,56 @@ class ExtractedArticle:
         return asdict(self)
 
 
+def _codec(name: str | None) -> str | None:
+    """Python's name of a charset label ("windows-1251" -> "cp1251"), None if unknown."""
+    if not name:
+        return None
+    try:
+        return codecs.lookup(resolve_encoding(name) or name).name
+    except LookupError:
+        return None
+
+
+def _decodes(body: bytes, encoding: str) -> bool:
+    try:
+        body.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _guess_cyrillic(body: bytes) -> str:
+    """cp1251 or koi8-r for a legacy Cyrillic page without a usable label: the decoding in
+    which most Cyrillic letters are lower case (prose is), since the two swap the cases."""
+    def lower_share(encoding: str) -> float:
+        text = body.decode(encoding, errors="replace")
+        letters = [c for c in text if "\u0400" <= c <= "\u04ff"]
+        return sum(c.islower() for c in letters) / len(letters) if letters else 0.0
+    return max(("cp1251", "koi8_r"), key=lower_share)
+
+
 def decode_html(body: bytes, content_type: str) -> tuple[str, str]:
-    """Unicode text and the encoding used: BOM, then HTTP header, then meta tag, then guess."""
-    encoding, text = html_to_unicode(content_type or None, body)
-    return text, encoding
+    """Unicode text and the encoding used.
+
+    Servers of the region often send a charset header that is wrong (a default
+    "utf-8" in front of windows-1251 pages, or the reverse), so the bytes decide
+    first: a BOM; valid UTF-8 with non-ASCII bytes is UTF-8 (legacy Cyrillic text is
+    practically never valid UTF-8); otherwise the page's own meta tag, then the header,
+    each only if the bytes decode with it; else a cp1251/koi8-r guess.
+    """
+    bom, _length = read_bom(body)
+    if bom:
+        encoding, text = html_to_unicode(content_type or None, body)
+        return text, _codec(encoding) or encoding
+    if _decodes(body, "utf-8"):
+        return body.decode("utf-8"), "utf-8"
+    declared = (_codec(html_body_declared_encoding(body)),
+                _codec(http_content_type_encoding(content_type or None)))
+    for encoding in declared:
+        if encoding and encoding != "utf-8" and _decodes(body, encoding):
+            return body.decode(encoding), encoding
+    encoding = _guess_cyrillic(body)
+    return body.decode(encoding, errors="replace"), encoding
 
 
 _H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S | re.I)

@@ -1,4 +1,4 @@
-"""What a crawl hands on: article pages to extract, and fetch errors to record."""
+"""What a crawl hands on: article pages to extract, fetch errors to record, listed links."""
 
 from __future__ import annotations
 
@@ -7,7 +7,11 @@ from dataclasses import dataclass
 
 @dataclass
 class ArticlePage:
-    """An article URL fetched with a 2xx answer; its body is in the WARC record."""
+    """An article URL fetched with a 2xx answer; its body is in the WARC record.
+
+    `url` is the article's canonical URL (the page's own canonical link when it names
+    an article of the source, else the fetched URL canonicalised); `requested_url` the
+    URL the crawl asked for before redirects."""
 
     source_id: str
     url: str
@@ -17,11 +21,12 @@ class ArticlePage:
     warc_offset: int
     http_status: int
     content_type: str
+    revisit: bool = False
 
 
 @dataclass
 class FetchError:
-    """A URL the crawl could not get, with a readable reason."""
+    """A URL the crawl could not get (or did not keep), with a readable reason."""
 
     source_id: str
     url: str
@@ -39,3 +44,4 @@ class DiscoveredLink:
     url: str
     found_on: str
     seen_before: bool
+    published_at: str | None = None

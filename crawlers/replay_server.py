@@ -3,7 +3,8 @@
 Serves `tests/replay/sites/<host>/<path>` files for any real outlet host, chosen by the
 `X-Replay-Host` header or else the `Host` header, so a crawl of the real URLs in
 config/sources.toml can run without internet. Per-path quirks (status, headers,
-redirects, delays, legacy encodings) come from `<host>/_replay.toml`.
+redirects, delays, legacy encodings, first-requests-fail, endless subtrees, padded bodies)
+come from `<host>/_replay.toml`.
 """
 
 from __future__ import annotations
@@ -117,10 +118,20 @@ class Rule:
     location: str | None = None
     delay: float = 0.0
     encoding: str | None = None
+    # The first `fail_times` requests of the path get `fail_status` with `fail_headers`
+    # (a 500 that succeeds on retry, a 429 with Retry-After).
+    fail_times: int = 0
+    fail_status: int = 500
+    fail_headers: dict[str, str] = field(default_factory=dict)
+    subtree: bool = False  # the path's rule and file also answer every path below it
+    pad_to: int = 0  # pad the body with an HTML comment to this many bytes (huge pages)
+
+    KEYS = frozenset({"status", "headers", "location", "delay", "encoding", "fail_times",
+                      "fail_status", "fail_headers", "subtree", "pad_to"})
 
     @classmethod
     def from_toml(cls, raw: dict[str, Any]) -> Rule:
-        unknown = set(raw) - {"status", "headers", "location", "delay", "encoding"}
+        unknown = set(raw) - cls.KEYS
         if unknown:
             raise ValueError(f"unknown keys in {OVERRIDES_FILE}: {sorted(unknown)}")
         return cls(
@@ -129,6 +140,11 @@ class Rule:
             location=str(raw["location"]) if "location" in raw else None,
             delay=float(raw.get("delay", 0)),
             encoding=str(raw["encoding"]) if "encoding" in raw else None,
+            fail_times=int(raw.get("fail_times", 0)),
+            fail_status=int(raw.get("fail_status", 500)),
+            fail_headers={str(k): str(v) for k, v in raw.get("fail_headers", {}).items()},
+            subtree=bool(raw.get("subtree", False)),
+            pad_to=int(raw.get("pad_to", 0)),
         )
 
 
@@ -141,6 +157,7 @@ class SiteStore:
     def __init__(self, sites_dir: Path) -> None:
         self.sites_dir = sites_dir.resolve()
         self._overrides: dict[str, dict[str, Rule]] = {}
+        self._hits: dict[tuple[str, str], int] = {}
         self._lock = threading.Lock()
 
     def host_dir(self, host: str) -> Path | None:
@@ -178,9 +195,34 @@ class SiteStore:
         if not is_safe(path):
             return not_found()
         rules = self.overrides(host, folder)
-        rule = rules.get(target) or rules.get(split.path) or NO_RULE
+        key, rule = find_rule(rules, target, split.path)
+        if self.count_hit(host, key) <= rule.fail_times:
+            body = status_text(rule.fail_status)
+            reply_headers = merge_headers({"Content-Type": "text/plain; charset=utf-8"},
+                                          rule.fail_headers)
+            return Reply(rule.fail_status, reply_headers, body, rule.delay)
         file = self.find_file(folder, path, split.query)
+        if file is None and rule.subtree:
+            file = self.find_file(folder, unquote(key), "")
         return apply_rule(file, rule, headers)
+
+    def count_hit(self, host: str, key: str) -> int:
+        """How many times (this one included) the rule at `key` has been requested."""
+        with self._lock:
+            self._hits[(host, key)] = self._hits.get((host, key), 0) + 1
+            return self._hits[(host, key)]
+
+
+def find_rule(rules: dict[str, Rule], target: str, path: str) -> tuple[str, Rule]:
+    """The rule of the exact target, else of its path, else of a `subtree` path above it."""
+    for key in (target, path):
+        if key in rules:
+            return key, rules[key]
+    above = [k for k, r in rules.items() if r.subtree and path.startswith(k.rstrip("/") + "/")]
+    if above:
+        key = max(above, key=len)
+        return key, rules[key]
+    return path, NO_RULE
 
 
 def apply_rule(file: Path | None, rule: Rule, request: dict[str, str]) -> Reply:
@@ -195,6 +237,9 @@ def apply_rule(file: Path | None, rule: Rule, request: dict[str, str]) -> Reply:
     if rule.encoding:
         # Fixtures are UTF-8 on disk; legacy-charset sites are re-encoded on the way out.
         body = body.decode("utf-8").encode(rule.encoding, "xmlcharrefreplace")
+    if rule.pad_to > len(body):
+        filler = rule.pad_to - len(body) - len(b"<!--  -->")
+        body += b"<!-- " + b"x" * max(filler, 0) + b" -->"
     headers = {"Content-Type": content_type(file.name) if file else "text/plain; charset=utf-8"}
     if status == 200:
         headers |= {"ETag": etag_of(body), "Last-Modified": LAST_MODIFIED}

@@ -4,10 +4,13 @@ The nightly flow runs it as a subprocess:
 
     python -m crawlers.run_crawl --sources config/sources.toml --source kloop \
         --data data --out data/runs/RUN/kloop --warc data/warc/RUN/kloop.warc.gz \
-        --seen data/runs/RUN/seen.txt [--replay 127.0.0.1:8765] [--user-agent UA]
+        --seen data/runs/RUN/seen.txt [--plan data/runs/RUN/crawl_plan.json] \
+        [--replay 127.0.0.1:8765] [--user-agent UA]
 
 It writes captures.jsonl, pages.jsonl, errors.jsonl, links.jsonl and stats.json
-into --out, and the WARC file to --warc. It never opens the warehouse.
+into --out, and the WARC file to --warc. It never opens the warehouse: what it needs
+from there (URLs already stored, validators of feeds and sitemaps, articles to revisit,
+the backfill date) comes in the seen file and the crawl plan.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawlers import settings as default_settings
+from crawlers.plan import CrawlPlan
 from crawlers.sources import load_sources
 from crawlers.spiders.source_spider import SourceSpider
 
@@ -32,12 +36,14 @@ def _parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--warc", type=Path, required=True)
     parser.add_argument("--seen", type=Path)
+    parser.add_argument("--plan", type=Path, help="the run's crawl_plan.json")
     parser.add_argument("--replay", help="host:port of the loopback replay server")
     parser.add_argument("--user-agent", default="steppewatch/0.1")
     return parser.parse_args(argv)
 
 
-def build_settings(args: argparse.Namespace, download_delay: float | None) -> Settings:
+def build_settings(args: argparse.Namespace, download_delay: float | None,
+                   plan: CrawlPlan | None = None) -> Settings:
     settings = Settings()
     settings.setmodule(default_settings, priority="project")
     if args.replay:
@@ -45,6 +51,7 @@ def build_settings(args: argparse.Namespace, download_delay: float | None) -> Se
         settings.set("REPLAY_ADDRESS", args.replay, priority="cmdline")
     elif download_delay is not None:
         settings.set("DOWNLOAD_DELAY", download_delay, priority="cmdline")
+    settings.setdict((plan or CrawlPlan()).scrapy_settings(), priority="cmdline")
     settings.setdict({
         "USER_AGENT": args.user_agent,
         "STEPPEWATCH_DATA_DIR": str(args.data),
@@ -65,9 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     source = sources[args.source]
     has_seen = args.seen is not None and args.seen.exists()
     seen = frozenset(args.seen.read_text().split()) if has_seen else frozenset()
+    plan = CrawlPlan.read(args.plan) if args.plan and args.plan.exists() else CrawlPlan()
     args.out.mkdir(parents=True, exist_ok=True)
-    process = CrawlerProcess(build_settings(args, source.download_delay))
-    process.crawl(SourceSpider, source=source, seen_urls=seen)
+    process = CrawlerProcess(build_settings(args, source.download_delay, plan))
+    process.crawl(SourceSpider, source=source, seen_urls=seen, plan=plan)
     process.start()
     return 0
 

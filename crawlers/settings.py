@@ -20,9 +20,14 @@ AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
+# 429 and 503 wait for Retry-After (up to RETRY_AFTER_MAX seconds), other retries back off
+# RETRY_BACKOFF_BASE * 2**attempt seconds (crawlers.middlewares.PoliteRetryMiddleware).
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_BACKOFF_BASE = 2.0
+RETRY_AFTER_MAX = 120.0
+CRAWL_DELAY_MAX = 30.0  # robots.txt Crawl-delay is honoured up to this many seconds
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
@@ -33,15 +38,26 @@ DOWNLOAD_HANDLERS = {
     "http": "crawlers.replay_routing.ReplayRoutingDownloadHandler",
     "https": "crawlers.replay_routing.ReplayRoutingDownloadHandler",
 }
-# Above RedirectMiddleware (600) and HttpCompressionMiddleware (590): archive raw responses.
-DOWNLOADER_MIDDLEWARES = {"crawlers.middlewares.WarcArchiveMiddleware": 650}
+DOWNLOADER_MIDDLEWARES = {
+    # Above RedirectMiddleware (600) and HttpCompressionMiddleware (590): archive raw.
+    "crawlers.middlewares.WarcArchiveMiddleware": 650,
+    # Between the archive and RedirectMiddleware: a loop is recorded as such.
+    "crawlers.middlewares.RedirectLoopMiddleware": 610,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawlers.middlewares.PoliteRetryMiddleware": 550,
+}
+EXTENSIONS = {
+    "crawlers.middlewares.CrawlDelayExtension": 900,
+    "scrapy.extensions.remote_control.RemoteControl": None,  # no listening port per crawl
+}
 ITEM_PIPELINES = {"crawlers.pipelines.JsonLinesPipeline": 300}
 
-# Loopback replay: the same code without waiting between requests.
+# Loopback replay: the same code without waiting between requests (Crawl-delay and
+# Retry-After are still honoured).
 REPLAY_OVERRIDES = {
     "DOWNLOAD_DELAY": 0.0,
     "AUTOTHROTTLE_START_DELAY": 0.05,
     "AUTOTHROTTLE_MAX_DELAY": 1.0,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 4,
-    "DOWNLOAD_TIMEOUT": 10,
+    "RETRY_BACKOFF_BASE": 0.2,
 }

@@ -1,16 +1,48 @@
-"""The alert stage: for each rule, a report of stories it has not yet reported."""
+"""The alert stage: each rule's report of newly matched stories, sent once per channel.
+
+For every rule and channel: messages still open in the outbox are retried first, then
+the stories not yet delivered nor claimed become a new report, written to the outbox with
+its rendered parts before anything is sent, and marked delivered only once the channel
+accepted every part. docs/ALERTS.md explains why this sends each story exactly once.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from flows.report import render_report, story_from_row
-from flows.settings import AlertRule, Settings
+from flows import outbox
+from flows.channels import Channel, ChannelError, RenderedReport, build_channel
+from flows.channels.file import report_paths
+from flows.outbox import OutboxRow
+from flows.report import (
+    Report,
+    build_report,
+    render_html,
+    render_json,
+    render_markdown,
+    story_from_row,
+)
+from flows.settings import AlertChannel, AlertRule, Settings
 from warehouse.load import statement
+
+log = logging.getLogger("steppewatch.alerts")
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What one message did in this run."""
+    channel: str
+    delivery_key: str
+    run_id: str
+    stories: int
+    status: str  # sent, pending (retried next run), unconfirmed (needs `alerts --resend`)
+    error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -19,6 +51,8 @@ class AlertResult:
     stories: int
     markdown: Path
     html: Path
+    json: Path | None = None
+    deliveries: list[Delivery] = field(default_factory=list)
 
 
 def _dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -26,37 +60,147 @@ def _dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+def _rule_params(rule: AlertRule) -> dict[str, Any]:
+    return {"topics": list(rule.topics), "countries": list(rule.countries),
+            "languages": list(rule.languages), "min_score": rule.min_score}
+
+
 def new_matches(con: duckdb.DuckDBPyConnection, rule: AlertRule, channel: str) -> list[dict]:
-    return _dicts(con.execute(statement("new_matches"), {
-        "topics": list(rule.topics), "countries": list(rule.countries),
-        "languages": list(rule.languages), "min_score": rule.min_score,
-        "rule": rule.name, "channel": channel,
-    }))
+    return _dicts(con.execute(statement("new_matches"),
+                              {**_rule_params(rule), "rule": rule.name, "channel": channel}))
 
 
-def file_report(con: duckdb.DuckDBPyConnection, rule: AlertRule, run_id: str,
-                reports_dir: Path) -> AlertResult:
-    """Write the rule's report files, then mark its stories delivered to the file channel.
-
-    The files of a run and rule have fixed names, so a crash between writing and
-    marking only rewrites the same report on the next attempt.
-    """
-    rows = new_matches(con, rule, "file")
-    stories = [story_from_row(row) for row in rows]
+def rule_report(con: duckdb.DuckDBPyConnection, rule: AlertRule, channel: str, run_id: str,
+                now: datetime) -> RenderedReport:
+    """The rule's report of the stories not yet delivered to (nor claimed for) the channel."""
+    stories = [story_from_row(row) for row in new_matches(con, rule, channel)]
     health = _dicts(con.execute(statement("run_health"), {"run_id": run_id}))
-    md_path, html_path = render_report(rule.name, run_id, stories, health, reports_dir)
-    con.execute("BEGIN")
-    for story in stories:
-        con.execute(statement("mark_delivered"), {
-            "rule": rule.name, "channel": "file", "article_id": story.article_id,
-            "run_id": run_id, "report_path": str(html_path),
-        })
-    con.execute("COMMIT")
-    return AlertResult(rule.name, len(stories), md_path, html_path)
+    days = _dicts(con.execute(statement("alert_topic_days"),
+                              {**_rule_params(rule), "end_day": now.date()}))
+    report: Report = build_report(rule.name, list(rule.topics), run_id, stories, health, days,
+                                  now)
+    return RenderedReport(report, render_html(report), render_markdown(report),
+                          render_json(report))
+
+
+def deliver(con: duckdb.DuckDBPyConnection, channel: Channel, row: OutboxRow,
+            report_path: str | None = None, settles: str | None = None) -> Delivery:
+    """Send the parts the channel has not accepted yet; mark delivered only when all are."""
+    outbox.begin_attempt(con, row.delivery_key)
+    try:
+        for index in range(row.parts_sent, row.parts_total):
+            channel.send_part(row.parts[index], row.delivery_key, index, row.parts_total)
+            outbox.part_accepted(con, row.delivery_key, index + 1)
+    except ChannelError as error:
+        return _failed(con, row, str(error), "unconfirmed" if error.in_doubt else "pending")
+    except Exception as error:  # a fault of ours mid-send: the channel may have it
+        return _failed(con, row, f"{error.__class__.__name__} while sending", "unconfirmed")
+    note = f"sent again as {row.delivery_key}" if settles else None
+    outbox.accepted(con, row, report_path, note=note, also_settle=settles)
+    return Delivery(row.channel, row.delivery_key, row.run_id, len(row.article_ids), "sent")
+
+
+def _failed(con: duckdb.DuckDBPyConnection, row: OutboxRow, error: str,
+            status: str) -> Delivery:
+    outbox.attempt_failed(con, row.delivery_key, status, error)
+    log.warning("alert %s → %s (%s): %s; %s", row.rule, row.channel, row.delivery_key, error,
+                "retried next run" if status == "pending" else
+                "not sent again by itself; check it and use `steppewatch alerts --resend`")
+    return Delivery(row.channel, row.delivery_key, row.run_id, len(row.article_ids), status,
+                    error)
+
+
+def _retry_open(con: duckdb.DuckDBPyConnection, rule: AlertRule,
+                channel: Channel) -> list[Delivery]:
+    deliveries = []
+    for row in outbox.open_rows(con, rule.name, channel.name):
+        if row.status == "pending":
+            deliveries.append(deliver(con, channel, row))
+        else:
+            deliveries.append(Delivery(row.channel, row.delivery_key, row.run_id,
+                                       len(row.article_ids), row.status, row.last_error))
+    return deliveries
+
+
+def _new_message(con: duckdb.DuckDBPyConnection, rule: AlertRule, channel: Channel,
+                 rendered: RenderedReport, run_id: str) -> OutboxRow | None:
+    ids = rendered.report.article_ids
+    if not ids and not channel.send_empty:
+        return None
+    row = OutboxRow(outbox.delivery_key(rule.name, channel.name, run_id, ids), rule.name,
+                    channel.name, channel.type, run_id, ids, channel.compose(rendered), "pending")
+    outbox.insert(con, row)  # committed: the stories are claimed before anything is sent
+    return row
+
+
+def _channel_configs(settings: Settings, rule: AlertRule) -> list[AlertChannel]:
+    configured = {c.name: c for c in settings.alert_channels}
+    names = sorted(rule.channels, key=lambda n: configured[n].type != "file")  # files first
+    return [configured[n] for n in names]
+
+
+def alert_rule(con: duckdb.DuckDBPyConnection, settings: Settings, rule: AlertRule,
+               run_id: str, reports_dir: Path, now: datetime) -> AlertResult:
+    deliveries: list[Delivery] = []
+    paths = report_paths(reports_dir, run_id, rule.name)
+    record: RenderedReport | None = None
+    for config in _channel_configs(settings, rule):
+        channel = build_channel(config, reports_dir)
+        deliveries += _retry_open(con, rule, channel)
+        if outbox.has_run(con, rule.name, channel.name, run_id):
+            continue  # a resumed run: this run's message exists and was handled above
+        rendered = rule_report(con, rule, channel.name, run_id, now)
+        record = record or rendered
+        if config.type == "file":
+            paths = report_paths(Path(getattr(channel, "folder", reports_dir)), run_id, rule.name)
+        row = _new_message(con, rule, channel, rendered, run_id)
+        if row:
+            deliveries.append(deliver(con, channel, row, str(paths["html"])))
+    if record and "file" not in {c.type for c in _channel_configs(settings, rule)}:
+        _write_record(record, paths)
+    stories = len(record.report.article_ids) if record else 0
+    return AlertResult(rule.name, stories, paths["md"], paths["html"], paths["json"], deliveries)
+
+
+def _write_record(rendered: RenderedReport, paths: dict[str, Path]) -> None:
+    """A rule without a file channel still leaves its report in the reports folder."""
+    paths["html"].parent.mkdir(parents=True, exist_ok=True)
+    paths["html"].write_text(rendered.html, encoding="utf-8")
+    paths["md"].write_text(rendered.markdown, encoding="utf-8")
+    paths["json"].write_text(rendered.json, encoding="utf-8")
 
 
 def run_alerts(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str,
-               reports_dir: Path) -> list[AlertResult]:
-    """Every rule's report of the stories it has not reported yet."""
-    return [file_report(con, rule, run_id, reports_dir)
-            for rule in settings.alert_rules if "file" in rule.channels]
+               reports_dir: Path, only_rules: list[str] | None = None) -> list[AlertResult]:
+    """Every rule's report of the stories it has not reported yet, sent to its channels."""
+    for key, rule, channel, status in outbox.settle_interrupted(con):
+        log.warning("alert %s → %s (%s) was cut off while sending; now %s", rule, channel, key,
+                    status)
+    now = datetime.now(UTC)
+    return [alert_rule(con, settings, rule, run_id, reports_dir, now)
+            for rule in settings.alert_rules if not only_rules or rule.name in only_rules]
+
+
+def resend(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, reports_dir: Path,
+           rules: list[str], channels: list[str]) -> list[Delivery]:
+    """Send the messages of a past run again, on purpose, each under a new key.
+
+    A message that was pending or unconfirmed counts as delivered once its resend is accepted,
+    so it is not retried by itself afterwards.
+    """
+    configured = {c.name: c for c in settings.alert_channels}
+    deliveries = []
+    for original in outbox.rows_of_run(con, run_id, rules, channels):
+        if original.channel not in configured:
+            deliveries.append(Delivery(original.channel, original.delivery_key, run_id, 0,
+                                       "skipped", "channel no longer in settings.toml"))
+            continue
+        count = outbox.resend_count(con, original.delivery_key) + 1
+        row = OutboxRow(f"{original.delivery_key[:24]}-r{count}", original.rule,
+                        original.channel, original.channel_type, run_id, original.article_ids,
+                        original.parts, "pending", resend_of=original.delivery_key)
+        outbox.insert(con, row)
+        channel = build_channel(configured[original.channel], reports_dir)
+        settles = original.delivery_key if original.status != "sent" else None
+        deliveries.append(deliver(con, channel, row, settles=settles))
+    return deliveries

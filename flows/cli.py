@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -50,20 +51,32 @@ def data_dir(default: Path = Path("data")) -> Path:
 
 
 def _run_nightly(data: Path, replay_address: str | None, mode: str,
-                 only: list[str] | None) -> dict:
+                 only: list[str] | None, since: str | None = None) -> dict:
     configure_prefect(data)
-    from prefect.task_runners import ThreadPoolTaskRunner  # Prefect reads its env on import
-
-    from flows.nightly import AllSourcesFailed, nightly
-    from flows.settings import load_settings
-
-    workers = load_settings(Paths.config, data).max_parallel_sources + 1
-    flow = nightly.with_options(task_runner=ThreadPoolTaskRunner(max_workers=workers))
+    from flows.nightly import AllSourcesFailed, nightly  # Prefect reads its env on import
     try:
-        return flow(config_dir=str(Paths.config), data_dir=str(data),
-                       replay_address=replay_address, only_sources=only, mode=mode)
+        return nightly(config_dir=str(Paths.config), data_dir=str(data),
+                       replay_address=replay_address, only_sources=only, mode=mode,
+                       since=_checked_since(since), now=os.environ.get("STEPPEWATCH_NOW"))
     except AllSourcesFailed as failure:
         fail(str(failure))
+    raise AssertionError("unreachable")
+
+
+SINCE_HELP = ("Backfill: walk sitemaps, feeds and pagination back to this date (YYYY-MM-DD) "
+              "and store no older article.")
+
+
+def _checked_since(since: str | None) -> str | None:
+    """--since as YYYY-MM-DD, or a one-line error. (Env STEPPEWATCH_NOW, an ISO date-time,
+    simulates the clock of the revisit policy; see docs/CRAWLING.md.)"""
+    from flows.crawl import CrawlOptionsError, parse_now, parse_since
+
+    try:
+        parse_now(os.environ.get("STEPPEWATCH_NOW"))
+        return parse_since(since)
+    except CrawlOptionsError as error:
+        fail(str(error))
     raise AssertionError("unreachable")
 
 
@@ -90,9 +103,10 @@ def _print_summary(summary: dict) -> None:
 def nightly(
     only: Annotated[list[str] | None, typer.Option("--source", help="Crawl only this source "
                                                    "(repeatable).")] = None,
+    since: Annotated[str | None, typer.Option("--since", help=SINCE_HELP)] = None,
 ) -> None:
     """Crawl the real outlets once: crawl, extract, tag, load, alert."""
-    summary = _run_nightly(data_dir(), None, "nightly", only)
+    summary = _run_nightly(data_dir(), None, "nightly", only, since)
     _print_summary(summary)
 
 
@@ -100,6 +114,7 @@ def nightly(
 def demo(
     only: Annotated[list[str] | None, typer.Option("--source", help="Replay only this source "
                                                    "(repeatable).")] = None,
+    since: Annotated[str | None, typer.Option("--since", help=SINCE_HELP)] = None,
 ) -> None:
     """One nightly run against the offline replay of the real outlets (loopback only)."""
     from crawlers.replay_server import ReplayServer
@@ -112,11 +127,34 @@ def demo(
     with ReplayServer(settings.replay_sites) as server:
         out.print(f"replay web of {len(list(settings.replay_sites.iterdir()))} hosts "
                   f"on {server.address}")
-        summary = _run_nightly(data, server.address, "replay", only)
+        summary = _run_nightly(data, server.address, "replay", only, since)
     _print_summary(summary)
     out.print(f"\nwarehouse: {data / 'steppewatch.duckdb'}")
     out.print("try a query:\n  steppewatch --data " + str(data) + " sql \"select outlet, title, "
               "topics from stories where len(topics) > 0 order by published_at desc limit 10\"")
+
+
+@app.command()
+def serve() -> None:
+    """Run the nightly on its schedule (settings.toml: cron and timezone) until stopped."""
+    import os
+
+    from flows.serve import serve_nightly, start_local_server
+    from flows.settings import load_settings
+
+    data = data_dir()
+    settings = load_settings(Paths.config, data)
+    configure_prefect(data)
+    server = None
+    if not os.environ.get("PREFECT_API_URL"):
+        server = start_local_server(data)
+        out.print(f"local Prefect server: {os.environ['PREFECT_API_URL']}")
+    out.print(f"serving nightly: cron {settings.cron!r} in {settings.timezone}")
+    try:
+        serve_nightly(settings)
+    finally:
+        if server:
+            server.terminate()
 
 
 @app.command()

@@ -1,38 +1,247 @@
-"""Warehouse commands: read-only SQL over the corpus."""
+"""Warehouse commands: read-only SQL, saved queries, search, export and the schema.
+
+Each command opens the warehouse read-only; while the nightly load step holds it, the
+command waits and says so on stderr.
+"""
 
 from __future__ import annotations
 
+import json
 import sys
-from typing import Annotated
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 
 from flows.cli import app, data_dir, err, fail, out
-from flows.output import FORMATS, format_rows, print_table
+from flows.output import FILE_ONLY_FORMATS, FORMATS, format_rows, one_line, print_table
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from warehouse.search import SearchHit
+
+NO_SHELL = ("give the SQL as an argument or on stdin, or --saved NAME; "
+            "steppewatch never opens an interactive shell on the warehouse")
+
+
+def _open() -> duckdb.DuckDBPyConnection:
+    """The warehouse, read-only; waiting (and saying so) while the load step writes."""
+    from warehouse.connection import WarehouseBusy, WarehouseMissing, open_readonly
+
+    def waiting() -> None:
+        err.print("waiting for the nightly load step to release the warehouse…", highlight=False)
+
+    try:
+        return open_readonly(data_dir(), on_wait=waiting)
+    except (WarehouseMissing, WarehouseBusy) as error:
+        fail(str(error))
+    raise AssertionError("unreachable")
+
+
+def _sql_text(query: str | None, saved: str | None, params: list[str]
+              ) -> tuple[str, dict[str, str] | None]:
+    """The SQL to run and its parameters: a saved query, the argument, or stdin."""
+    from warehouse.saved_queries import SavedQueryError, parse_params, saved_query
+
+    if saved:
+        if query:
+            fail("give either SQL or --saved NAME, not both")
+        try:
+            chosen = saved_query(saved)
+            return chosen.sql, chosen.bind(parse_params(params))
+        except SavedQueryError as error:
+            fail(str(error))
+    if params:
+        fail("--param goes with --saved NAME")
+    if query is None and not sys.stdin.isatty():
+        query = sys.stdin.read()
+    if not query or not query.strip():
+        fail(NO_SHELL)
+    return query, None
 
 
 @app.command()
 def sql(
-    query: Annotated[str, typer.Argument(help="SQL to run (read-only).")],
-    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    query: Annotated[str | None, typer.Argument(help="SQL to run (read-only); default: "
+                                                     "read from stdin.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv, json or parquet.")] = "table",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file "
+                                                "(needed for parquet).")] = None,
+    saved: Annotated[str | None, typer.Option("--saved", help="Run warehouse/queries/NAME.sql "
+                                              "(see `steppewatch schema`).")] = None,
+    params: Annotated[list[str] | None, typer.Option("--param", help="key=value for a saved "
+                                                     "query's $key (repeatable).")] = None,
 ) -> None:
-    """Run read-only SQL on the warehouse."""
+    """Run read-only SQL (or a saved query) on the warehouse."""
     import duckdb
-
-    from warehouse.connection import WarehouseMissing, open_readonly
 
     if fmt not in FORMATS:
         fail(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if fmt in FILE_ONLY_FORMATS and output is None:
+        fail(f"--format {fmt} writes a file: add --output FILE.{fmt}")
+    text, values = _sql_text(query, saved, params or [])
+    con = _open()
     try:
-        con = open_readonly(data_dir(), on_wait=lambda: err.print("waiting for the load step…"))
-        cursor = con.execute(query)
-    except WarehouseMissing as missing:
+        if fmt in FILE_ONLY_FORMATS:
+            _write_file(con, text, values, fmt, output)
+            return
+        cursor = con.execute(text, values) if values is not None else con.execute(text)
+        columns = [d[0] for d in cursor.description] if cursor.description else []
+        rows = cursor.fetchall() if columns else []
+    except duckdb.Error as error:
+        fail(one_line(error))
+    _emit(columns, rows, fmt, output)
+
+
+def _write_file(con: duckdb.DuckDBPyConnection, text: str, values: dict[str, str] | None,
+                fmt: str, output: Path | None) -> None:
+    from warehouse.export import write_relation
+
+    assert output is not None
+    relation = con.sql(text, params=values)
+    if relation is None:
+        fail("the SQL returns no rows to write (is it a query?)")
+    write_relation(relation, fmt, output)
+    err.print(f"wrote {relation.aggregate('count(*)').fetchone()[0]} rows to {output}",
+              highlight=False)
+
+
+def _emit(columns: list[str], rows: list[tuple], fmt: str, output: Path | None) -> None:
+    if fmt == "table" and output is None:
+        print_table(out, columns, rows)
+        return
+    text = format_rows(columns, rows, "csv" if fmt == "table" else fmt) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        err.print(f"wrote {len(rows)} rows to {output}", highlight=False)
+
+
+@app.command()
+def schema(
+    tables: Annotated[bool, typer.Option("--tables", help="Also list the tables behind the "
+                                         "views.")] = False,
+) -> None:
+    """Describe the views (and tables) analysts query, and the saved queries."""
+    from warehouse.saved_queries import saved_queries
+    from warehouse.schema import describe
+
+    con = _open()
+    for relation in describe(con, include_tables=tables):
+        out.print(f"\n[bold]{relation.name}[/bold] ({relation.kind})", highlight=False)
+        if relation.comment:
+            out.print(f"  {escape(relation.comment)}", highlight=False)
+        name_width = max(len(c.name) for c in relation.columns)
+        type_width = max(len(c.type) for c in relation.columns)
+        for column in relation.columns:
+            out.print(f"    {column.name:<{name_width}}  {column.type:<{type_width}}  "
+                      f"{escape(column.comment or '')}", highlight=False)
+    out.print("\n[bold]saved queries[/bold] (steppewatch sql --saved NAME --param key=value)")
+    for query in saved_queries():
+        params = ", ".join(f"{p.name}" + (f"={p.default}" if p.default else "")
+                           for p in query.params)
+        out.print(f"  {query.name}({params}): {escape(query.summary)}", highlight=False)
+
+
+def _day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        fail(f"{option} {value!r} is not a day; write it as YYYY-MM-DD")
+    raise AssertionError("unreachable")
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words to find (Russian and English words match "
+                                              "their inflected forms).")],
+    topic: Annotated[str | None, typer.Option(help="Only stories of this topic.")] = None,
+    country: Annotated[str | None, typer.Option(help="Only stories about this country "
+                                                     "(KZ, KG, TJ, UZ, TM).")] = None,
+    since: Annotated[str | None, typer.Option(help="Only stories of this day or later "
+                                                   "(YYYY-MM-DD).")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many stories.")] = 20,
+    any_term: Annotated[bool, typer.Option("--any", help="Stories with any of the words, not "
+                                           "only those with all.")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """Full-text search: stories ranked by BM25 over title and text, with a snippet."""
+    import duckdb
+
+    from warehouse.search import SearchIndexMissing, search_stories
+
+    if fmt not in ("text", "json"):
+        fail(f"unknown format {fmt!r}; use text or json")
+    con = _open()
+    try:
+        hits = search_stories(con, query, topic=topic, country=country,
+                              since=_day(since, "--since"), limit=limit, all_terms=not any_term)
+    except SearchIndexMissing as missing:
         fail(str(missing))
     except duckdb.Error as error:
-        fail(str(error).splitlines()[0])
-    columns = [d[0] for d in cursor.description] if cursor.description else []
-    rows = cursor.fetchall() if columns else []
-    if fmt == "table":
-        print_table(out, columns, rows)
+        fail(one_line(error))
+    if fmt == "json":
+        sys.stdout.write(json.dumps([_hit_json(h) for h in hits], ensure_ascii=False,
+                                    indent=1) + "\n")
     else:
-        sys.stdout.write(format_rows(columns, rows, fmt) + "\n")
+        _print_hits(hits, query)
+
+
+def _hit_json(hit: SearchHit) -> dict:
+    record = dict(hit.__dict__)
+    record["day"] = hit.day.isoformat() if hit.day else None
+    return record
+
+
+def _print_hits(hits: list[SearchHit], query: str) -> None:
+    if not hits:
+        out.print(f"no story matches {query!r}", highlight=False)
+        return
+    for rank, hit in enumerate(hits, 1):
+        topics = f" [{', '.join(hit.topics)}]" if hit.topics else ""
+        out.print(f"\n[bold]{rank}. {escape(hit.title or '(no title)')}[/bold]", highlight=False)
+        out.print(f"   {hit.day or '?'} · {escape(hit.outlet)} · {','.join(hit.countries)} · "
+                  f"{hit.language or '?'}{escape(topics)} · score {hit.score:.2f}",
+                  highlight=False)
+        out.print(f"   {hit.url}", highlight=False)
+        out.print(f"   {_bold_marked(hit.snippet)}", highlight=False)
+
+
+def _bold_marked(snippet: str) -> str:
+    """Rich markup of a snippet: the **marked** word bold, everything else escaped."""
+    before, _, rest = snippet.partition("**")
+    word, _, after = rest.partition("**")
+    if not word:
+        return escape(snippet)
+    return f"{escape(before)}[bold yellow]{escape(word)}[/bold yellow]{escape(after)}"
+
+
+@app.command()
+def export(
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    fmt: Annotated[str, typer.Option("--format", help="parquet or csv.")] = "parquet",
+    topic: Annotated[str | None, typer.Option(help="Only stories of this topic.")] = None,
+    country: Annotated[str | None, typer.Option(help="Only stories about this country.")] = None,
+    since: Annotated[str | None, typer.Option(help="Only stories of this day or later "
+                                                   "(YYYY-MM-DD).")] = None,
+) -> None:
+    """Export a slice of the stories (with text and WARC references) to share."""
+    import duckdb
+
+    from warehouse.export import EXPORT_FORMATS, export_stories
+
+    if fmt not in EXPORT_FORMATS:
+        fail(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
+    con = _open()
+    try:
+        written = export_stories(con, fmt, output, topic=topic, country=country,
+                                 since=_day(since, "--since"))
+    except duckdb.Error as error:
+        fail(one_line(error))
+    out.print(f"wrote {written} stories to {output}", highlight=False)

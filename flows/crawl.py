@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import ctypes
 import json
+import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
+from crawlers.plan import PLAN_FILE, CrawlPlan
 from crawlers.sources import Source
-from warehouse.load import seen_urls
+from warehouse.load import revisit_urls, seen_urls, set_run_since, url_validators
+
+PR_SET_PDEATHSIG = 1
 
 
 class CrawlFailed(RuntimeError):
@@ -28,6 +35,93 @@ class CrawlResult:
     errors: int
     bytes: int
     seconds: float
+    not_modified: int = 0  # feeds and sitemaps answered 304
+    revisited: int = 0  # stored articles fetched again by the revisit policy
+
+
+@dataclass(frozen=True)
+class CrawlOptions:
+    """How a run crawls, from the [crawl] section of settings.toml plus the run's own
+    `since` (backfill date) and `now` (a simulated clock for tests, else the real one)."""
+
+    since: str | None = None
+    now: datetime | None = None
+    revisit_after_hours: int = 24
+    revisit_times: int = 1
+    revisit_window_days: int = 3
+    plan: CrawlPlan = field(default_factory=CrawlPlan)
+
+    @property
+    def started_at(self) -> datetime:
+        return self.now or datetime.now(UTC)
+
+
+class CrawlOptionsError(ValueError):
+    """A [crawl] setting, --since date or STEPPEWATCH_NOW value that cannot be used."""
+
+
+def parse_since(value: str | None) -> str | None:
+    """`--since` as an ISO date string, or CrawlOptionsError naming the value."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise CrawlOptionsError(f"--since {value!r} is not a date; use YYYY-MM-DD") from None
+
+
+def parse_now(value: str | None) -> datetime | None:
+    """A simulated clock (ISO date-time, UTC when no offset is given), or None."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise CrawlOptionsError(
+            f"STEPPEWATCH_NOW {value!r} is not an ISO date-time; use e.g. "
+            "2026-11-30T02:00:00+00:00") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def crawl_options(crawl: dict[str, Any], since: str | None = None,
+                  now: str | None = None) -> CrawlOptions:
+    """Options of a run from settings.toml's [crawl] table (`settings.raw["crawl"]`)."""
+    user_agent = str(crawl.get("user_agent", ""))
+    if user_agent and "http" not in user_agent:
+        raise CrawlOptionsError(
+            f"[crawl] user_agent {user_agent!r} names no contact URL; add one, e.g. "
+            "'steppewatch/0.1 (+https://example.org/steppewatch)'")
+    plan = CrawlPlan(
+        since=parse_since(since),
+        max_listing_pages=int(crawl.get("max_listing_pages", 3)),
+        backfill_max_pages=int(crawl.get("backfill_max_pages", 500)),
+        download_timeout=_optional(crawl, "download_timeout_seconds", float),
+        retry_times=_optional(crawl, "retry_times", int),
+        retry_backoff=_optional(crawl, "retry_backoff_seconds", float),
+        retry_after_max=_optional(crawl, "retry_after_max_seconds", float),
+        crawl_delay_max=_optional(crawl, "crawl_delay_max_seconds", float),
+        max_page_bytes=(int(float(crawl["max_page_mb"]) * 1024 * 1024)
+                        if "max_page_mb" in crawl else None),
+        concurrent_per_host=_optional(crawl, "requests_per_host", int),
+    )
+    return CrawlOptions(
+        since=plan.since, now=parse_now(now),
+        revisit_after_hours=int(crawl.get("revisit_after_hours", 24)),
+        revisit_times=int(crawl.get("revisit_times", 1)),
+        revisit_window_days=int(crawl.get("revisit_window_days", 3)),
+        plan=plan,
+    )
+
+
+def _optional(table: dict[str, Any], key: str, kind: type) -> Any:
+    return kind(table[key]) if key in table else None
+
+
+def die_with_parent() -> None:
+    """In the child: be killed when the nightly process dies, even by SIGKILL (Linux), so a
+    killed run leaves no crawler writing on behind it."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def _count_lines(path: Path) -> int:
@@ -55,9 +149,13 @@ def run_crawl_process(source: Source, sources_file: Path, data_dir: Path, out_di
     ]
     if replay_address:
         command += ["--replay", replay_address]
+    plan_file = seen_file.parent / PLAN_FILE
+    if plan_file.exists():
+        command += ["--plan", str(plan_file)]
     started = time.monotonic()
     try:
-        proc = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s)
+        proc = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s,
+                              preexec_fn=die_with_parent)
     except subprocess.TimeoutExpired:
         raise CrawlFailed(
             f"{source.id}: crawl still running after {timeout_s:.0f} s; stopped") from None
@@ -85,12 +183,23 @@ def summarise_crawl(source_id: str, out_dir: Path, seconds: float) -> CrawlResul
         errors=_count_lines(out_dir / "errors.jsonl"),
         bytes=int(stats.get("steppewatch/bytes", 0)),
         seconds=round(seconds, 2),
+        not_modified=int(stats.get("steppewatch/not_modified", 0)),
+        revisited=int(stats.get("steppewatch/revisited", 0)),
     )
 
 
-def prepare_crawl(con: duckdb.DuckDBPyConnection, run_dir: Path) -> int:
+def prepare_crawl(con: duckdb.DuckDBPyConnection, run_dir: Path,
+                  options: CrawlOptions | None = None) -> int:
     """Files the crawl processes read (they never open the warehouse): the URLs already
-    stored, in run_dir/seen.txt. Returns how many there are."""
+    stored, in run_dir/seen.txt, and the crawl plan (validators of feeds and sitemaps,
+    articles due for a revisit, backfill date, politeness) in run_dir/crawl_plan.json.
+    Records the run's backfill date. Returns how many URLs are already stored."""
+    options = options or CrawlOptions()
     urls = seen_urls(con)
     (run_dir / "seen.txt").write_text("\n".join(urls) + "\n", encoding="utf-8")
+    revisit = revisit_urls(con, options.started_at, options.revisit_window_days,
+                           options.revisit_after_hours, options.revisit_times)
+    plan = replace(options.plan, revisit=tuple(revisit), validators=url_validators(con))
+    plan.write(run_dir / PLAN_FILE)
+    set_run_since(con, run_dir.name, options.since)
     return len(urls)

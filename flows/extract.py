@@ -71,14 +71,66 @@ def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
 
 def extract_source(source_id: str, languages: list[str], source_dir: Path, data_dir: Path,
                    executor: Executor | None = None) -> ExtractCounts:
-    """Extract every page the crawl stored for one source into extracted.jsonl."""
-    pages = list(read_jsonl(source_dir / "pages.jsonl"))
-    args = [(str(data_dir), page, languages) for page in pages]
+    """Extract every page the crawl stored for one source into extracted.jsonl (articles)
+    and extract_errors.jsonl, written as results arrive so no source is held in memory."""
+    pages = read_jsonl(source_dir / "pages.jsonl")
     if executor is None:
-        results = [extract_page(*a) for a in args]
+        results: Iterable[dict[str, Any]] = (extract_page(str(data_dir), p, languages)
+                                             for p in pages)
     else:
-        results = list(executor.map(extract_page, *zip(*args, strict=True))) if args else []
-    errors = [r for r in results if r.pop("error", False)]
-    articles = write_jsonl(source_dir / "extracted.jsonl", (r for r in results if "text" in r))
-    write_jsonl(source_dir / "extract_errors.jsonl", errors)
-    return ExtractCounts(source_id, articles, len(errors))
+        # Batches keep the pool's per-page hand-over cost small next to the extraction.
+        results = executor.map(_extract_batch, _batches(pages, str(data_dir), languages))
+        results = (row for batch in results for row in batch)
+    articles = errors = 0
+    with _AtomicJsonl(source_dir / "extracted.jsonl") as good, \
+            _AtomicJsonl(source_dir / "extract_errors.jsonl") as bad:
+        for row in results:
+            if row.pop("error", False):
+                bad.write(row)
+                errors += 1
+            elif "text" in row:
+                good.write(row)
+                articles += 1
+    return ExtractCounts(source_id, articles, errors)
+
+
+EXTRACT_BATCH = 16
+
+
+def _batches(pages: Iterator[dict[str, Any]], data_dir: str,
+             languages: list[str]) -> Iterator[tuple[str, list[dict[str, Any]], list[str]]]:
+    batch: list[dict[str, Any]] = []
+    for page in pages:
+        batch.append(page)
+        if len(batch) == EXTRACT_BATCH:
+            yield data_dir, batch, languages
+            batch = []
+    if batch:
+        yield data_dir, batch, languages
+
+
+def _extract_batch(job: tuple[str, list[dict[str, Any]], list[str]]) -> list[dict[str, Any]]:
+    data_dir, pages, languages = job
+    return [extract_page(data_dir, page, languages) for page in pages]
+
+
+class _AtomicJsonl:
+    """JSON lines written to a temp file that replaces `path` only when all went well."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.tmp = path.with_suffix(".tmp")
+
+    def __enter__(self) -> _AtomicJsonl:
+        self.fh = self.tmp.open("w", encoding="utf-8")
+        return self
+
+    def write(self, row: dict[str, Any]) -> None:
+        self.fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        self.fh.close()
+        if exc_type is None:
+            self.tmp.replace(self.path)
+        else:
+            self.tmp.unlink(missing_ok=True)

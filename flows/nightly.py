@@ -14,15 +14,27 @@ from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
 
-from prefect import flow, get_run_logger, task
+from prefect import Task, flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.runtime import flow_run
+from prefect.tasks import exponential_backoff
 
 from crawlers.sources import Source, load_sources
 from flows.alert import AlertResult, run_alerts
-from flows.crawl import CrawlResult, prepare_crawl, run_crawl_process
+from flows.crawl import (
+    CrawlOptions,
+    CrawlResult,
+    crawl_options,
+    die_with_parent,
+    prepare_crawl,
+    run_crawl_process,
+)
 from flows.extract import ExtractCounts, extract_source
+from flows.faults import crash_point
+from flows.recovery import recover_runs
+from flows.runners import task_runner, uses_dask
 from flows.settings import Settings, load_settings
 from flows.tag import tag_source
 from flows.tagging.tagger import Tagger
@@ -40,6 +52,7 @@ class RunContext:
     user_agent: str
     replay_address: str | None
     timeout_s: float
+    crawl: CrawlOptions = field(default_factory=CrawlOptions)  # since, clock, revisits, plan
 
 
 @dataclass
@@ -73,13 +86,18 @@ def new_run_id() -> str:
 
 
 @task(name="begin-run", cache_policy=NO_CACHE)
-def begin_run(ctx: RunContext, sources: list[Source], mode: str, topics_version: str) -> int:
-    """Record the run, refresh the sources table, and list the URLs already stored."""
+def begin_run(ctx: RunContext, sources: list[Source], mode: str, topics_version: str,
+              topics_file: Path) -> int:
+    """Finish runs a crash left behind, record this run, and list the URLs already stored."""
     ctx.run_dir.mkdir(parents=True, exist_ok=True)
+    languages = {s.id: list(s.languages) for s in sources}
+    recovered = recover_runs(ctx.data_dir, ctx.run_id, Tagger.from_file(topics_file), languages)
+    if recovered:
+        get_run_logger().warning("finished the work of interrupted runs %s", ", ".join(recovered))
     with open_warehouse(ctx.data_dir) as con:
         upsert_sources(con, [source_row(s) for s in sources])
-        start_run(con, ctx.run_id, datetime.now(UTC), mode, _flow_run_id(), topics_version)
-        return prepare_crawl(con, ctx.run_dir)
+        start_run(con, ctx.run_id, ctx.crawl.started_at, mode, _flow_run_id(), topics_version)
+        return prepare_crawl(con, ctx.run_dir, ctx.crawl)
 
 
 def source_row(source: Source) -> dict:
@@ -115,6 +133,7 @@ def extract_task(source: Source, ctx: RunContext, executor: Executor) -> Extract
                             ctx.data_dir, executor)
     get_run_logger().info("[%s] %d articles extracted, %d pages without article", source.id,
                           counts.articles, counts.errors)
+    crash_point("extract")
     return counts
 
 
@@ -127,7 +146,7 @@ def tag_task(source_id: str, ctx: RunContext, topics_file: Path) -> int:
 def load_task(ctx: RunContext, outcomes: list[SourceOutcome]) -> dict[str, int]:
     runs = [_source_run(o) for o in outcomes]
     with open_warehouse(ctx.data_dir) as con:
-        return load_run(con, ctx.run_id, ctx.run_dir, runs)
+        return load_run(con, ctx.run_id, ctx.run_dir, runs, on_statement=crash_point)
 
 
 def _source_run(o: SourceOutcome) -> SourceRun:
@@ -149,10 +168,10 @@ def alert_task(ctx: RunContext, settings: Settings, status: str) -> list[AlertRe
     return results
 
 
-def _crawl_all(sources: list[Source], ctx: RunContext, executor: Executor,
-               outcomes: dict[str, SourceOutcome]) -> dict[str, object]:
-    """Crawl every source; each finished crawl starts its extraction at once."""
-    futures = {crawl_task.submit(s, ctx): s for s in sources}
+def _pipeline(crawl: Task, sources: list[Source], ctx: RunContext, executor: Executor | None,
+              topics_file: Path, outcomes: dict[str, SourceOutcome]) -> None:
+    """Crawl every source; a finished crawl starts its extraction, and that its tagging."""
+    futures = {crawl.submit(s, ctx): s for s in sources}
     extracting = {}
     for future in as_completed(list(futures)):
         source = futures[future]
@@ -160,44 +179,95 @@ def _crawl_all(sources: list[Source], ctx: RunContext, executor: Executor,
         if isinstance(result, CrawlResult):
             outcomes[source.id].crawl = result
             extracting[source.id] = extract_task.submit(source, ctx, executor)
+            crash_point("crawl")
         else:
-            outcomes[source.id].status = "failed"
-            outcomes[source.id].message = str(result)
-    return extracting
+            _mark_failed(outcomes[source.id], result)
+    tagging = {}
+    for source_id, future in extracting.items():
+        counts = future.result(raise_on_failure=False)
+        if isinstance(counts, ExtractCounts):
+            outcomes[source_id].articles_extracted = counts.articles
+            outcomes[source_id].extract_errors = counts.errors
+            tagging[source_id] = tag_task.submit(source_id, ctx, topics_file)
+        else:
+            _mark_failed(outcomes[source_id], counts)
+    for source_id, future in tagging.items():
+        tags = future.result(raise_on_failure=False)
+        if isinstance(tags, int):
+            outcomes[source_id].tags = tags
+        else:
+            _mark_failed(outcomes[source_id], tags)
+
+
+def _mark_failed(outcome: SourceOutcome, error: object) -> None:
+    outcome.status, outcome.message = "failed", str(error).splitlines()[0][:300]
+
+
+def _summary_markdown(summary: RunSummary) -> str:
+    lines = [f"# Nightly run {summary.run_id}: {summary.status}", "",
+             "| source | status | pages | article pages | already stored | new articles | errors |",
+             "|---|---|---:|---:|---:|---:|---:|"]
+    for o in summary.sources:
+        c = o.crawl
+        lines.append(f"| {o.source_id} | {o.status if o.status == 'ok' else o.message} | "
+                     f"{c.pages_fetched if c else 0} | {c.article_pages if c else 0} | "
+                     f"{c.skipped_seen if c else 0} | {summary.articles_new.get(o.source_id, 0)} | "
+                     f"{(c.errors if c else 0) + o.extract_errors} |")
+    lines += ["", f"New articles: {sum(summary.articles_new.values())}", ""]
+    lines += [f"Report ({r['rule']}, {r['stories']} new stories): {r['html']}"
+              for r in summary.reports]
+    return "\n".join(lines)
+
+
+@flow(name="process-sources", validate_parameters=False)
+def process_sources(sources: list[Source], ctx: RunContext,
+                    settings: Settings) -> dict[str, SourceOutcome]:
+    """Crawl, extract and tag every source, each source on its own (one failing never
+    stops the others), on the task runner the settings choose."""
+    outcomes = {s.id: SourceOutcome(s.id) for s in sources}
+    crawl = crawl_task.with_options(retries=settings.source_retries,
+                                    retry_delay_seconds=exponential_backoff(backoff_factor=10))
+    if uses_dask(settings):
+        # Dask workers are processes of their own: extraction runs in them directly.
+        _pipeline(crawl, sources, ctx, None, settings.topics_file, outcomes)
+        return outcomes
+    with ProcessPoolExecutor(settings.extract_workers, mp_context=get_context("spawn"),
+                             initializer=die_with_parent) as pool:
+        _pipeline(crawl, sources, ctx, pool, settings.topics_file, outcomes)
+    return outcomes
 
 
 @flow(name="nightly", log_prints=True)
 def nightly(config_dir: str = "config", data_dir: str = "data",
             replay_address: str | None = None, only_sources: list[str] | None = None,
-            mode: str = "nightly") -> dict:
-    """Crawl, extract, tag, load and alert, once, for every source in sources.toml."""
-    settings = load_settings(Path(config_dir), Path(data_dir))
+            mode: str = "nightly", since: str | None = None, now: str | None = None) -> dict:
+    """Crawl, extract, tag, load and alert, once, for every source in sources.toml.
+
+    `since` (YYYY-MM-DD) makes the run a backfill to that date; `now` (ISO date-time)
+    simulates the clock the revisit policy reads (tests)."""
+    settings = load_settings(Path(config_dir).resolve(), Path(data_dir).resolve())
     sources = [s for s in load_sources(settings.sources_file)
                if not only_sources or s.id in only_sources]
     tagger_version = Tagger.from_file(settings.topics_file).version
     run_id = new_run_id()
     ctx = RunContext(run_id, settings.data_dir / "runs" / run_id, settings.data_dir,
                      settings.sources_file, settings.data_dir / "runs" / run_id / "seen.txt",
-                     settings.user_agent, replay_address, settings.source_timeout_minutes * 60)
-    begin_run(ctx, sources, mode, tagger_version)
-    outcomes = {s.id: SourceOutcome(s.id) for s in sources}
-    with ProcessPoolExecutor(settings.extract_workers, mp_context=get_context("spawn")) as pool:
-        extracting = _crawl_all(sources, ctx, pool, outcomes)
-        for source_id, future in extracting.items():
-            counts = future.result(raise_on_failure=False)
-            if isinstance(counts, ExtractCounts):
-                outcomes[source_id].articles_extracted = counts.articles
-                outcomes[source_id].extract_errors = counts.errors
-            else:
-                outcomes[source_id].status, outcomes[source_id].message = "failed", str(counts)
-    for source_id in extracting:
-        outcomes[source_id].tags = tag_task(source_id, ctx, settings.topics_file)
+                     settings.user_agent, replay_address, settings.source_timeout_minutes * 60,
+                     crawl_options(settings.raw.get("crawl", {}), since, now))
+    begin_run(ctx, sources, mode, tagger_version, settings.topics_file)
+    # The task runner is chosen at run time from settings, so a served or deployed run
+    # obeys settings.toml as the command line does.
+    per_source = process_sources.with_options(task_runner=task_runner(settings))
+    outcomes = per_source(sources, ctx, settings)
     ok = [o for o in outcomes.values() if o.status == "ok"]
     status = "completed" if ok else "failed"
     articles_new = load_task(ctx, list(outcomes.values()))
     reports = alert_task(ctx, settings, status)
     summary = RunSummary(run_id, str(settings.data_dir), status, list(outcomes.values()),
                          articles_new, [asdict(r) for r in reports])
+    create_markdown_artifact(key="nightly-summary", markdown=_summary_markdown(summary),
+                             description=f"steppewatch run {run_id}")
     if not ok:
         raise AllSourcesFailed(run_id, [f"{o.source_id}: {o.message}" for o in outcomes.values()])
     return asdict(summary)
+

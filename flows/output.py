@@ -1,4 +1,5 @@
-"""Printing query results and run summaries for people (table) and programs (csv, json)."""
+"""Printing query results and run summaries for people (table) and programs (csv, json,
+parquet)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-FORMATS = ("table", "csv", "json")
+FORMATS = ("table", "csv", "json", "parquet")
+FILE_ONLY_FORMATS = ("parquet",)  # binary: written to --output, never to the terminal
 
 
 def _plain(value: Any) -> Any:
@@ -29,7 +31,8 @@ def _plain(value: Any) -> Any:
 
 
 def format_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> str:
-    """Rows as csv or json text (table output goes through print_table)."""
+    """Rows as csv or json text (table output goes through print_table, parquet through
+    warehouse.export.write_relation)."""
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
@@ -45,6 +48,15 @@ def format_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str)
 def _csv_cell(value: Any) -> Any:
     plain = _plain(value)
     return json.dumps(plain, ensure_ascii=False) if isinstance(plain, list | dict) else plain
+
+
+def one_line(error: Exception) -> str:
+    """A database error as one readable line: its first line, plus DuckDB's suggestions."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    if not lines:
+        return type(error).__name__
+    hints = [line for line in lines[1:] if line.startswith(("Candidate", "Did you mean"))]
+    return " ".join([lines[0], *hints])
 
 
 def print_table(console: Console, columns: Sequence[str], rows: Sequence[Sequence[Any]],

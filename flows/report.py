@@ -1,16 +1,26 @@
-"""Alert reports: newly matched stories rendered as Markdown and self-contained HTML."""
+"""Alert reports: newly matched stories as self-contained HTML, Markdown and JSON.
+
+Every scraped field is untrusted. HTML goes through Jinja2 autoescaping (and a
+Content-Security-Policy that forbids scripts); Markdown escapes its markup characters.
+"""
 
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import Path
+from datetime import date, datetime
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader
+
+from flows.near_duplicates import groups
+from flows.report_chart import Chart, chart, topic_colors
 
 SNIPPET_CHARS = 320
+COUNTRY_NAMES = {"KZ": "Kazakhstan", "KG": "Kyrgyzstan", "TJ": "Tajikistan",
+                 "UZ": "Uzbekistan", "TM": "Turkmenistan"}
 
 
 @dataclass
@@ -26,10 +36,57 @@ class Story:
     score: float
     snippet: list[tuple[str, bool]]  # (text, highlighted) segments
     terms: dict[str, list[str]] = field(default_factory=dict)
+    text: str = field(default="", repr=False)
+    also: list[Story] = field(default_factory=list)  # the same story at other outlets
 
     @property
     def snippet_text(self) -> str:
         return "".join(f"**{t}**" if hit else t for t, hit in self.snippet)
+
+    @property
+    def day(self) -> str:
+        return self.published_at.strftime("%Y-%m-%d") if self.published_at else "undated"
+
+    @property
+    def country(self) -> str:
+        if len(self.countries) == 1:
+            return COUNTRY_NAMES.get(self.countries[0], self.countries[0])
+        return "Regional" if self.countries else "Country unknown"
+
+    def other_topics(self, topic: str) -> list[str]:
+        return [t for t in self.topics if t != topic]
+
+    def article_ids(self) -> list[str]:
+        return [self.article_id, *(s.article_id for s in self.also)]
+
+
+@dataclass
+class Section:
+    topic: str
+    countries: list[tuple[str, list[Story]]]
+
+
+@dataclass
+class Report:
+    rule: str
+    run_id: str
+    generated_at: datetime
+    stories: list[Story]  # lead stories; reprints hang off each in `also`
+    sections: list[Section]
+    summary: dict[str, Any]
+    chart: Chart
+    colors: dict[str, str]
+    health: list[dict[str, Any]]
+    health_columns: list[str]
+    topic_days: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def article_ids(self) -> list[str]:
+        return [a for s in self.stories for a in s.article_ids()]
+
+    @property
+    def story_count(self) -> int:
+        return len(self.article_ids)
 
 
 def _text_spans(topic_matches: list[dict[str, Any]]) -> tuple[list[tuple[int, int]], dict]:
@@ -68,26 +125,116 @@ def story_from_row(row: dict[str, Any]) -> Story:
         outlet=row["outlet"], countries=list(row["countries"] or []), language=row["language"],
         published_at=row["published_at"], topics=list(row["topics"] or []),
         score=float(row["top_score"] or 0), snippet=snippet(row["text"], spans), terms=terms,
+        text=row["text"],
     )
 
 
-_ENV = Environment(
-    loader=PackageLoader("flows", "templates"),
-    autoescape=select_autoescape(["html", "j2"], default_for_string=True),
-    trim_blocks=True, lstrip_blocks=True,
-)
-_MD_ENV = Environment(loader=PackageLoader("flows", "templates"), autoescape=False,
-                      trim_blocks=True, lstrip_blocks=True)
+def fold_reprints(stories: list[Story]) -> list[Story]:
+    """One lead per group of near-identical stories: the earliest published, then top score."""
+    leads = []
+    for members in groups([f"{s.title}\n{s.text}" for s in stories]):
+        group = sorted((stories[i] for i in members),
+                       key=lambda s: (s.published_at is None, s.published_at or 0, -s.score))
+        group[0].also = group[1:]
+        leads.append(group[0])
+    return sorted(leads, key=lambda s: (s.published_at is None, s.published_at or 0),
+                  reverse=True)
 
 
-def render_report(rule: str, run_id: str, stories: list[Story],
-                  health: list[dict[str, Any]], out_dir: Path) -> tuple[Path, Path]:
-    """Write <run>-<rule>.md and .html; the same run and rule always write the same files."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    context = {"rule": rule, "run_id": run_id, "stories": stories, "health": health,
-               "topics": sorted({t for s in stories for t in s.topics})}
-    md_path = out_dir / f"{run_id}-{rule}.md"
-    html_path = out_dir / f"{run_id}-{rule}.html"
-    md_path.write_text(_MD_ENV.get_template("report.md.j2").render(**context), encoding="utf-8")
-    html_path.write_text(_ENV.get_template("report.html.j2").render(**context), encoding="utf-8")
-    return md_path, html_path
+def _sections(stories: list[Story], topics: list[str]) -> list[Section]:
+    sections = []
+    for topic in topics:
+        by_country: dict[str, list[Story]] = {}
+        for story in stories:
+            if topic in story.topics:
+                by_country.setdefault(story.country, []).append(story)
+        if by_country:
+            sections.append(Section(topic, sorted(by_country.items())))
+    return sections
+
+
+def _summary(stories: list[Story], leads: list[Story], topics: list[str]) -> dict[str, Any]:
+    return {
+        "stories": len(stories), "shown": len(leads), "reprints": len(stories) - len(leads),
+        "topics": {t: sum(1 for s in stories if t in s.topics) for t in topics},
+        "countries": dict(Counter(s.country for s in stories).most_common()),
+        "outlets": dict(Counter(s.outlet for s in stories).most_common()),
+    }
+
+
+def build_report(rule: str, rule_topics: list[str], run_id: str, stories: list[Story],
+                 health: list[dict[str, Any]], topic_days: list[dict[str, Any]],
+                 generated_at: datetime) -> Report:
+    """Group, fold reprints, count and chart the stories of one rule's report."""
+    leads = fold_reprints(stories)
+    topics = [t for t in rule_topics if any(t in s.topics for s in stories)] or rule_topics
+    end_day = generated_at.date() if isinstance(generated_at, datetime) else date.today()
+    return Report(
+        rule=rule, run_id=run_id, generated_at=generated_at, stories=leads,
+        sections=_sections(leads, topics), summary=_summary(stories, leads, rule_topics),
+        chart=chart(topic_days, rule_topics, end_day), colors=topic_colors(rule_topics),
+        health=health, health_columns=list(health[0]) if health else [],
+        topic_days=topic_days,
+    )
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")  # ( ) matter only after ], which is escaped
+
+
+def markdown_escape(value: Any) -> str:
+    """Scraped text in Markdown: markup characters escaped, so no link or HTML is injected."""
+    return _MD_SPECIAL.sub(r"\\\1", str(value if value is not None else "")).replace("\n", " ")
+
+
+def safe_href(url: str) -> str:
+    """Only web links are linked; anything else (javascript:, data:) becomes inert."""
+    return url if url.lower().startswith(("http://", "https://")) else "#"
+
+
+def markdown_url(url: str) -> str:
+    """A URL inside <...> in Markdown: no character that could end it or break the line."""
+    return (safe_href(url).replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+            .replace("\n", "").replace("\r", ""))
+
+
+def _loader_env(autoescape: bool) -> Environment:
+    env = Environment(loader=PackageLoader("flows", "templates"), trim_blocks=True,
+                      lstrip_blocks=True, autoescape=autoescape)  # every HTML template escapes
+    env.filters["md"] = markdown_escape
+    env.filters["mdurl"] = markdown_url
+    env.filters["href"] = safe_href
+    return env
+
+
+_HTML_ENV = _loader_env(autoescape=True)
+_MD_ENV = _loader_env(autoescape=False)
+
+
+def render_html(report: Report) -> str:
+    return _HTML_ENV.get_template("report.html.j2").render(r=report)
+
+
+def render_markdown(report: Report) -> str:
+    return _MD_ENV.get_template("report.md.j2").render(r=report)
+
+
+def _story_json(s: Story) -> dict[str, Any]:
+    return {
+        "article_id": s.article_id, "title": s.title, "url": s.url, "outlet": s.outlet,
+        "published_at": s.published_at.isoformat() if s.published_at else None,
+        "language": s.language, "countries": s.countries, "topics": s.topics, "score": s.score,
+        "snippet": [{"text": t, "highlighted": hit} for t, hit in s.snippet],
+        "matched_terms": s.terms,
+        "also_reported_by": [{"article_id": o.article_id, "outlet": o.outlet, "url": o.url,
+                              "title": o.title} for o in s.also],
+    }
+
+
+def render_json(report: Report) -> str:
+    return json.dumps({
+        "rule": report.rule, "run_id": report.run_id,
+        "generated_at": report.generated_at.isoformat(), "summary": report.summary,
+        "stories": [_story_json(s) for s in report.stories],
+        "matches_per_day": report.topic_days,
+        "source_health": report.health,
+    }, ensure_ascii=False, indent=1, default=str)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,17 @@ class AlertRule:
     channels: tuple[str, ...] = ("file",)
 
 
+CHANNEL_TYPES = ("file", "email", "webhook", "telegram")
+
+
+@dataclass(frozen=True)
+class AlertChannel:
+    """A delivery channel: its type and non-secret options; secrets are named by `*_env` keys."""
+    name: str
+    type: str
+    options: dict = field(default_factory=dict, compare=False)
+
+
 @dataclass(frozen=True)
 class Settings:
     config_dir: Path
@@ -35,6 +47,7 @@ class Settings:
     timezone: str = "Asia/Almaty"
     replay_sites: Path = Path("tests/replay/sites")
     alert_rules: tuple[AlertRule, ...] = field(default_factory=tuple)
+    alert_channels: tuple[AlertChannel, ...] = (AlertChannel("file", "file"),)
     # The whole settings.toml, for areas that read a section of their own.
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -60,7 +73,28 @@ def _rules(raw: list[dict]) -> tuple[AlertRule, ...]:
             ))
         except KeyError:
             raise SettingsError(f"an alert rule lacks a name: {entry}") from None
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", rules[-1].name):
+            raise SettingsError(f"alert rule name {rules[-1].name!r}: use only letters, digits, "
+                                f"- and _ (it names the report files)")
     return tuple(rules)
+
+
+def _channels(raw: dict, rules: tuple[AlertRule, ...]) -> tuple[AlertChannel, ...]:
+    """[alerts.channels.NAME] tables; `file` exists without one. Rules may name only these."""
+    channels = {"file": AlertChannel("file", "file")}
+    for name, entry in raw.items():
+        options = {k: v for k, v in entry.items() if k != "type"}
+        kind = entry.get("type", "")
+        if kind not in CHANNEL_TYPES:
+            raise SettingsError(f"alert channel {name!r} has type {kind!r}; "
+                                f"set type to one of {', '.join(CHANNEL_TYPES)}")
+        channels[name] = AlertChannel(name, kind, options)
+    for rule in rules:
+        for name in rule.channels:
+            if name not in channels:
+                raise SettingsError(f"alert rule {rule.name!r} names channel {name!r}; "
+                                    f"define it in [alerts.channels.{name}]")
+    return tuple(channels.values())
 
 
 def load_settings(config_dir: Path, data_dir: Path | None = None) -> Settings:
@@ -83,6 +117,7 @@ def load_settings(config_dir: Path, data_dir: Path | None = None) -> Settings:
         cron=schedule.get("cron", Settings.cron),
         timezone=schedule.get("timezone", Settings.timezone),
         replay_sites=Path(raw.get("replay", {}).get("sites", "tests/replay/sites")),
-        alert_rules=_rules(raw.get("alerts", {}).get("rules", [])),
+        alert_rules=(rules := _rules(raw.get("alerts", {}).get("rules", []))),
+        alert_channels=_channels(raw.get("alerts", {}).get("channels", {}), rules),
         raw=raw,
     )

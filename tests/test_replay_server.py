@@ -187,8 +187,9 @@ def test_every_article_is_listed_and_in_a_feed_or_sitemap(
     server: ReplayServer, source: dict[str, Any]
 ) -> None:
     from_feeds, from_listings = discovered(server, source)
-    assert len(from_listings) >= 11
-    assert from_feeds == from_listings
+    assert len(from_listings) >= 5
+    if source["feeds"] or source["sitemaps"]:
+        assert from_feeds == from_listings
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=[s["id"] for s in SOURCES])
@@ -200,7 +201,7 @@ def test_article_pages_look_like_articles(server: ReplayServer, source: dict[str
         charset = resp.headers.get_content_charset() or "utf-8"
         body = resp.body.decode(charset)
         assert 15_000 <= len(resp.body) <= 60_000, (url, len(resp.body))
-        assert re.search(r'<html lang="(ru|en|kk|ky|tg|uz)"', body), url
+        assert re.search(r'<html lang="(ru|en|kk|ky|tg|uz|tk)"', body), url
         assert re.search(r'<link rel="canonical" href="([^"]+)"', body).group(1) == url  # type: ignore[union-attr]
         assert meta(body, "property", "og:url") == url
         assert meta(body, "property", "og:title") and meta(body, "name", "description")
@@ -369,6 +370,28 @@ def test_query_strings_map_to_suffixed_files(tmp_server: ReplayServer) -> None:
     assert fetch(tmp_server, "https://example.org/?page=2").text == "<p>page two</p>"
     # unknown parameters (tracking and the like) fall back to the page itself
     assert fetch(tmp_server, "https://example.org/?utm_source=x").text == "<p>home</p>"
+
+
+def test_failing_first_requests_subtrees_and_padding(tmp_path: Path) -> None:
+    site = tmp_path / "example.org"
+    (site / "calendar").mkdir(parents=True)
+    (site / "calendar" / "index.html").write_text('<a href="prev/">prev</a>', "utf-8")
+    (site / "flaky.html").write_text("<p>finally</p>", "utf-8")
+    (site / "huge.html").write_text("<p>huge</p>", "utf-8")
+    (site / "_replay.toml").write_text(
+        '[paths."/flaky.html"]\nfail_times = 2\nfail_status = 429\n'
+        'fail_headers = { "Retry-After" = "1" }\n\n'
+        '[paths."/calendar/"]\nsubtree = true\n\n'
+        '[paths."/huge.html"]\npad_to = 100000\n', "utf-8")
+    with ReplayServer(tmp_path) as srv:
+        first, second, third = (fetch(srv, "https://example.org/flaky.html") for _ in range(3))
+        assert (first.status, second.status, third.status) == (429, 429, 200)
+        assert first.headers["Retry-After"] == "1" and third.text == "<p>finally</p>"
+        deep = fetch(srv, "https://example.org/calendar/prev/prev/prev/")
+        assert deep.status == 200 and 'href="prev/"' in deep.text
+        assert fetch(srv, "https://example.org/elsewhere/").status == 404
+        huge = fetch(srv, "https://example.org/huge.html")
+        assert len(huge.body) == 100000 and huge.body.startswith(b"<p>huge</p>")
 
 
 def test_port_is_released_after_stop(tmp_path: Path) -> None:

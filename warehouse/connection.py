@@ -1,8 +1,15 @@
-"""Opening the DuckDB warehouse: numbered migrations on open, fts available offline."""
+"""Opening the DuckDB warehouse: numbered migrations on open, fts available offline.
+
+DuckDB allows one writing process or any number of reading ones. The load step is the only
+writer and holds the file for seconds; readers (`steppewatch sql`, search, export) hold it
+for one query. Whoever finds the file locked waits and says so, instead of failing.
+"""
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -10,9 +17,18 @@ import duckdb
 
 MIGRATIONS = resources.files("warehouse") / "migrations"
 WAREHOUSE_FILE = "steppewatch.duckdb"
+READER_WAIT_SECONDS = 600.0  # a load step with an index rebuild of a large corpus takes minutes
+WRITER_WAIT_SECONDS = 1800.0  # an export of the whole corpus may hold a read lock that long
+POLL_SECONDS = 0.1
+
+log = logging.getLogger(__name__)
 
 
 class WarehouseMissing(FileNotFoundError):
+    pass
+
+
+class WarehouseBusy(TimeoutError):
     pass
 
 
@@ -30,7 +46,34 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     ext_dir = extension_directory()
     if ext_dir:
         config["extension_directory"] = ext_dir
-    return duckdb.connect(str(path), read_only=read_only, config=config)
+    con = duckdb.connect(str(path), read_only=read_only, config=config)
+    con.execute("LOAD fts")  # search_terms() and the search index need it
+    return con
+
+
+def _is_lock_error(error: duckdb.Error) -> bool:
+    return isinstance(error, duckdb.IOException) and "lock" in str(error).lower()
+
+
+def _connect_waiting(path: Path, read_only: bool, wait_seconds: float,
+                     on_wait: Callable[[], None] | None) -> duckdb.DuckDBPyConnection:
+    """Connect; while another process holds a conflicting lock, retry until the deadline."""
+    deadline = time.monotonic() + wait_seconds
+    announced = False
+    while True:
+        try:
+            return _connect(path, read_only)
+        except duckdb.Error as error:
+            if not _is_lock_error(error):
+                raise
+            if time.monotonic() > deadline:
+                raise WarehouseBusy(
+                    f"{path} stayed locked by another process for {wait_seconds:.0f} s; "
+                    "try again when the nightly load step has finished") from error
+            if not announced and on_wait is not None:
+                on_wait()
+            announced = True
+            time.sleep(POLL_SECONDS)
 
 
 def _migration_files() -> list[tuple[int, str, str]]:
@@ -60,31 +103,27 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     return done
 
 
-def open_warehouse(data_dir: Path) -> duckdb.DuckDBPyConnection:
-    """The warehouse for writing (the load step only), migrated to the latest schema."""
+def _log_writer_wait(path: Path) -> Callable[[], None]:
+    return lambda: log.warning("warehouse %s is open in a reading process; waiting", path)
+
+
+def open_warehouse(data_dir: Path, wait_seconds: float = WRITER_WAIT_SECONDS
+                   ) -> duckdb.DuckDBPyConnection:
+    """The warehouse for writing (the load step only), migrated to the latest schema.
+
+    While a reader holds the file (a query, an export) it waits, up to `wait_seconds`."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    con = _connect(data_dir / WAREHOUSE_FILE, read_only=False)
+    path = data_dir / WAREHOUSE_FILE
+    con = _connect_waiting(path, False, wait_seconds, _log_writer_wait(path))
     migrate(con)
     return con
 
 
-def open_readonly(
-    data_dir: Path, wait_seconds: float = 60.0, on_wait: object = None
-) -> duckdb.DuckDBPyConnection:
+def open_readonly(data_dir: Path, wait_seconds: float = READER_WAIT_SECONDS,
+                  on_wait: Callable[[], None] | None = None) -> duckdb.DuckDBPyConnection:
     """A read-only connection; while the load step holds the file it waits, then gives up."""
     path = data_dir / WAREHOUSE_FILE
     if not path.exists():
         raise WarehouseMissing(
             f"no warehouse at {path}; run `steppewatch nightly` or `steppewatch demo` first")
-    deadline = time.monotonic() + wait_seconds
-    announced = False
-    while True:
-        try:
-            return _connect(path, read_only=True)
-        except duckdb.IOException as err:
-            if "lock" not in str(err).lower() or time.monotonic() > deadline:
-                raise
-            if not announced and callable(on_wait):
-                on_wait()
-                announced = True
-            time.sleep(0.2)
+    return _connect_waiting(path, True, wait_seconds, on_wait)

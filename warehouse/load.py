@@ -6,6 +6,7 @@ run twice, or a run resumed after a crash, adds no duplicate row.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
@@ -16,13 +17,19 @@ import duckdb
 
 STATEMENTS = resources.files("warehouse") / "statements"
 
-# Staged file name -> the statement that loads it; order matters (tags need articles).
+# Staged file name -> the statement that loads it; order matters (tags and versions need
+# articles, coverage gaps need links, aliases and errors).
 STAGED_FILES = (
     ("captures.jsonl", "captures"),
     ("extracted.jsonl", "articles"),
+    ("extracted.jsonl", "article_versions"),
+    ("extracted.jsonl", "older_than_since"),
+    ("places.jsonl", "article_places"),
     ("tagged.jsonl", "article_topics"),
     ("errors.jsonl", "run_errors"),
     ("extract_errors.jsonl", "run_errors"),
+    ("links.jsonl", "listed_links"),
+    ("pages.jsonl", "url_aliases"),
 )
 
 
@@ -47,6 +54,25 @@ def seen_urls(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [row[0] for row in con.execute(statement("seen_urls")).fetchall()]
 
 
+def url_validators(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
+    """Feed/sitemap URL -> ETag, Last-Modified and WARC pointer of its newest archived copy."""
+    cursor = con.execute(statement("url_validators"))
+    names = [d[0] for d in cursor.description]
+    return {row[0]: dict(zip(names[1:], row[1:], strict=True)) for row in cursor.fetchall()}
+
+
+def revisit_urls(con: duckdb.DuckDBPyConnection, now: datetime, window_days: int,
+                 after_hours: int, revisits: int) -> list[str]:
+    """Stored articles the revisit policy fetches again in a run starting at `now`."""
+    params = {"now": now, "window_days": window_days, "after_hours": after_hours,
+              "revisits": revisits}
+    return [row[0] for row in con.execute(statement("revisit_urls"), params).fetchall()]
+
+
+def set_run_since(con: duckdb.DuckDBPyConnection, run_id: str, since: str | None) -> None:
+    con.execute(statement("crawl_run_since"), {"run_id": run_id, "since": since})
+
+
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, started_at: datetime, mode: str,
               flow_run_id: str | None, topics_version: str) -> None:
     con.execute(statement("crawl_run_start"), {
@@ -67,19 +93,26 @@ def upsert_sources(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -
 
 
 def load_run(con: duckdb.DuckDBPyConnection, run_id: str, run_dir: Path,
-             source_runs: list[SourceRun]) -> dict[str, int]:
-    """Load every staged file of the run in one transaction; new articles per source."""
+             source_runs: list[SourceRun],
+             on_statement: Callable[[str], None] | None = None) -> dict[str, int]:
+    """Load every staged file of the run in one transaction; new articles per source.
+
+    `on_statement("load")` is called after each statement inside the transaction (the
+    restart tests crash there)."""
     con.execute("BEGIN")
     try:
         for file_name, statement_name in STAGED_FILES:
             files = sorted(str(p) for p in run_dir.glob(f"*/{file_name}"))
             if files:
                 con.execute(statement(statement_name), {"files": files, "run_id": run_id})
+                if on_statement:
+                    on_statement("load")
         new = dict(con.execute(statement("articles_new"), {"run_id": run_id}).fetchall())
         for run in source_runs:
             con.execute(statement("source_runs"), {
                 "run_id": run_id, **run.__dict__, "articles_new": new.get(run.source_id, 0),
             })
+        con.execute(statement("source_run_figures"), {"run_id": run_id})
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

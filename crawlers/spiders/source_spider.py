@@ -1,151 +1,295 @@
 """One spider for every outlet, parametrised by its sources.toml entry.
 
-Discovery: feeds, sitemaps (indexes followed) and listing pages (with pagination).
-Each article URL is canonicalised and skipped when it is already stored, so an
-unchanged site costs only its feeds, sitemaps and listing pages.
+Discovery: feeds, sitemaps (indexes followed) and listing pages (with pagination),
+feeds and sitemaps asked for with the validators of their last copy (a 304 re-reads
+that copy from the archive). Each article URL is canonicalised and skipped when it is
+already stored, so an unchanged site costs only its discovery pages; recent articles
+are fetched again once by the revisit list of the crawl plan. With a `since` date the
+crawl is a backfill: it walks sitemaps and pagination back to that date and skips what
+is older.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import re
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import feedparser
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
 from crawlers.items import ArticlePage, DiscoveredLink, FetchError
+from crawlers.plan import CrawlPlan
 from crawlers.sources import Source
-from crawlers.urls import canonical_url
+from crawlers.spiders.discovery import (
+    DiscoveryError,
+    Listed,
+    declared_canonical,
+    parse_feed,
+    parse_sitemap,
+)
+from crawlers.urls import article_url, canonical_url, url_date
+from crawlers.warc import read_response
 
 NEXT_PAGE_XPATH = (
     "//a[@rel='next' or contains(@class, 'next') or normalize-space(.)='»'"
     " or normalize-space(.)='›']/@href | //link[@rel='next']/@href"
 )
+NOT_MODIFIED = 304
 
 
 class SourceSpider(scrapy.Spider):
     name = "source"
 
-    def __init__(self, source: Source, seen_urls: frozenset[str], max_listing_pages: int = 3,
-                 **kwargs: Any) -> None:
+    def __init__(self, source: Source, seen_urls: frozenset[str],
+                 plan: CrawlPlan | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.source = source
         self.seen_urls = seen_urls
-        self.max_listing_pages = max_listing_pages
+        self.plan = plan or CrawlPlan()
+        self.since = (datetime.fromisoformat(self.plan.since).replace(tzinfo=UTC)
+                      if self.plan.since else None)
         self.allowed_domains = list(source.hosts)
-        self.listed: set[str] = set()
+        self.listed: set[str] = set()  # article URLs met on discovery pages this run
+        self.kept: dict[str, str] = {}  # article URL stored this run -> URL fetched for it
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.source.feeds:
-            yield self._request(url, self.parse_feed, "feed")
+            yield self._discovery_request(url, self.parse_feed, "feed")
         for url in self.source.sitemaps:
-            yield self._request(url, self.parse_sitemap, "sitemap")
+            yield self._discovery_request(url, self.parse_sitemap, "sitemap")
         for url in self.source.listings:
             yield self._request(url, self.parse_listing, "listing", page=1)
+        for url in self.plan.revisit:
+            yield self._request(url, self.parse_article, "revisit", revisit=True)
+
+    # ------------------------------------------------------------------ requests
 
     def _request(self, url: str, callback: Any, kind: str, **meta: Any) -> scrapy.Request:
         return scrapy.Request(url, callback=callback, errback=self.on_error,
                               meta={"kind": kind, **meta})
 
+    def _discovery_request(self, url: str, callback: Any, kind: str) -> scrapy.Request:
+        """A feed or sitemap request, conditional when a copy of it is archived."""
+        request = self._request(url, callback, kind, handle_httpstatus_list=[NOT_MODIFIED])
+        known = self.plan.validators.get(url)
+        if known:
+            if known.get("etag"):
+                request.headers["If-None-Match"] = known["etag"]
+            if known.get("last_modified"):
+                request.headers["If-Modified-Since"] = known["last_modified"]
+        return request
+
     def _is_allowed(self, url: str) -> bool:
         return (urlsplit(url).hostname or "") in self.source.hosts
 
-    def follow_articles(self, urls: Iterator[str], found_on: str) -> Iterator[Any]:
-        """Article URLs seen on a discovery page: record each, fetch those not stored."""
-        for raw in urls:
-            url = canonical_url(raw)
-            if not (self._is_allowed(url) and self.source.is_article_url(url)):
+    def _is_old(self, date: datetime | None) -> bool:
+        return bool(self.since and date and date < self.since)
+
+    def _body(self, response: Response) -> bytes | None:
+        """The page's body; for a 304, the body of the copy the validators came from."""
+        if response.status != NOT_MODIFIED:
+            return response.body
+        self.crawler.stats.inc_value("steppewatch/not_modified")
+        known = self.plan.validators.get(response.request.url if response.request else "", {})
+        if not known.get("warc_file"):
+            return None
+        data_dir = Path(self.settings["STEPPEWATCH_DATA_DIR"])
+        return read_response(data_dir, known["warc_file"], known["warc_offset"]).body
+
+    # ------------------------------------------------------------------ discovery
+
+    def follow_articles(self, links: Iterable[Listed], found_on: str) -> Iterator[Any]:
+        """Article links of a discovery page: record each, fetch those not stored."""
+        for link in links:
+            url = article_url(link.url, self.source.hosts, self.source.is_article_url)
+            if url is None or url in self.listed:
                 continue
-            if url in self.listed:
+            date = link.date or url_date(url)
+            if self._is_old(date):
+                self.crawler.stats.inc_value("steppewatch/skipped_old")
                 continue
             self.listed.add(url)
             seen = url in self.seen_urls
-            yield DiscoveredLink(self.source.id, url, found_on, seen)
+            yield DiscoveredLink(self.source.id, url, found_on, seen,
+                                 date.isoformat() if date else None)
             if seen:
                 self.crawler.stats.inc_value("steppewatch/skipped_seen")
                 continue
             yield self._request(url, self.parse_article, "article")
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
-        feed = feedparser.parse(response.body)
-        if feed.bozo and not feed.entries:
-            yield FetchError(self.source.id, response.url, "bad_feed",
-                             f"feed could not be parsed: {feed.bozo_exception}", response.status)
+        body = self._body(response)
+        if body is None:
             return
-        links = (entry.get("link", "") for entry in feed.entries)
-        yield from self.follow_articles(links, response.url)
+        try:
+            entries = parse_feed(body)
+        except DiscoveryError as err:
+            yield self._bad_page(response, "bad_feed", f"feed could not be parsed: {err}")
+            return
+        yield from self.follow_articles(entries, response.url)
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        body = self._body(response)
+        if body is None:
+            return
         try:
-            sitemap = Sitemap(response.body)
-        except Exception as err:  # lxml raises several types on garbage
-            yield FetchError(self.source.id, response.url, "bad_sitemap",
-                             f"sitemap could not be parsed: {err}", response.status)
+            sitemap = parse_sitemap(body)
+        except DiscoveryError as err:
+            yield self._bad_page(response, "bad_sitemap", f"sitemap could not be parsed: {err}")
             return
-        locs = [entry["loc"] for entry in sitemap if "loc" in entry]
-        if sitemap.type == "sitemapindex":
-            for loc in locs:
-                if self._is_allowed(loc):
-                    yield self._request(loc, self.parse_sitemap, "sitemap")
+        if not sitemap.is_index:
+            yield from self.follow_articles(sitemap.entries, response.url)
             return
-        yield from self.follow_articles(iter(locs), response.url)
+        for child in sitemap.entries:
+            if self._is_allowed(child.url) and not self._is_old(child.date):
+                yield self._discovery_request(child.url, self.parse_sitemap, "sitemap")
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
         if not isinstance(response, TextResponse):
-            yield FetchError(self.source.id, response.url, "not_html",
-                             "listing page is not HTML", response.status)
+            yield self._bad_page(response, "not_html", "listing page is not HTML")
             return
-        hrefs = (response.urljoin(h) for h in response.xpath("//a/@href").getall())
-        yield from self.follow_articles(hrefs, response.url)
+        hrefs = [response.urljoin(h) for h in response.xpath("//a/@href").getall()]
+        links = [Listed(h) for h in hrefs]
+        yield from self.follow_articles(links, response.url)
+        yield from self._next_listing_page(response, links)
+
+    def _next_listing_page(self, response: Response, links: list[Listed]) -> Iterator[Any]:
+        """Follow pagination: a few pages a night, back to `since` in a backfill; stop on
+        a page that adds no article to the earlier pages of its listing (an endless
+        calendar or pagination trap)."""
         page = response.meta.get("page", 1)
+        articles = {a for a in (article_url(link.url, self.source.hosts,
+                                            self.source.is_article_url) for link in links) if a}
+        earlier: frozenset[str] = response.meta.get("earlier", frozenset())
+        new_links = len(articles - earlier)
         next_href = response.xpath(NEXT_PAGE_XPATH).get()
-        if next_href and page < self.max_listing_pages:
-            next_url = response.urljoin(next_href)
-            if self._is_allowed(next_url):
-                yield self._request(next_url, self.parse_listing, "listing", page=page + 1)
+        if not next_href:
+            return
+        next_url = canonical_url(response.urljoin(next_href))
+        if not self._is_allowed(next_url):
+            return
+        dates = [d for d in (url_date(url) for url in articles) if d]
+        if self.since and dates and max(dates) < self.since:
+            return  # a backfill reached its date
+        if page > 1 and new_links == 0:
+            yield FetchError(self.source.id, canonical_url(response.url), "pagination_trap",
+                             f"listing page {page} adds no article link; its next page "
+                             f"{next_url} was not followed (endless calendar or pagination)",
+                             response.status)
+            return
+        if page >= (self.plan.backfill_max_pages if self.since else self.plan.max_listing_pages):
+            return
+        yield self._request(next_url, self.parse_listing, "listing", page=page + 1,
+                            earlier=earlier | articles)
+
+    # ------------------------------------------------------------------ articles
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         capture = response.meta["capture"]
+        requested = canonical_url(response.meta.get("redirect_urls", [response.url])[0])
+        url = self._article_identity(response)
+        revisit = bool(response.meta.get("revisit"))
+        if url in self.kept or (url != requested and url in self.seen_urls and not revisit):
+            first = self.kept.get(url, url)
+            yield FetchError(self.source.id, requested, "duplicate",
+                             f"{requested} is the same article as {first} (canonical URL "
+                             f"{url}); stored once", response.status, capture["capture_id"])
+            return
+        self.kept[url] = requested
+        if revisit:
+            self.crawler.stats.inc_value("steppewatch/revisited")
         yield ArticlePage(
-            source_id=self.source.id,
-            url=canonical_url(response.url),
-            requested_url=response.meta.get("redirect_urls", [response.url])[0],
-            capture_id=capture["capture_id"],
-            warc_file=capture["warc_file"],
-            warc_offset=capture["warc_offset"],
-            http_status=response.status,
-            content_type=capture["content_type"],
+            source_id=self.source.id, url=url, requested_url=requested,
+            capture_id=capture["capture_id"], warc_file=capture["warc_file"],
+            warc_offset=capture["warc_offset"], http_status=response.status,
+            content_type=capture["content_type"], revisit=revisit,
         )
 
+    def _article_identity(self, response: Response) -> str:
+        """The page's own canonical link when it names an article of this source (so one
+        article under several URLs is stored once), else the fetched URL."""
+        fetched = canonical_url(response.url)
+        declared = declared_canonical(response.body) if isinstance(response, TextResponse) else None
+        if declared:
+            named = article_url(response.urljoin(declared), self.source.hosts,
+                                self.source.is_article_url)
+            if named:
+                return named
+        return article_url(fetched, self.source.hosts, self.source.is_article_url) or fetched
+
+    # ------------------------------------------------------------------ errors
+
+    def _bad_page(self, response: Response, kind: str, message: str) -> FetchError:
+        capture = response.meta.get("capture", {})
+        return FetchError(self.source.id, canonical_url(response.url), kind, message,
+                          response.status, capture.get("capture_id"))
+
     def on_error(self, failure: Failure) -> Iterator[FetchError]:
+        """One error row per URL the crawl asked for: the first URL of a redirect chain,
+        the one a feed, sitemap or listing named."""
         request = failure.request
+        page_kind = request.meta.get("kind", "page")
+        asked = canonical_url(request.meta.get("redirect_urls", [request.url])[0])
         if failure.check(HttpError):
             response = failure.value.response
             capture = response.meta.get("capture", {})
-            yield FetchError(self.source.id, canonical_url(request.url), f"http_{response.status}",
-                             f"HTTP {response.status} for {request.meta.get('kind')} page",
-                             response.status, capture.get("capture_id"))
+            yield FetchError(self.source.id, asked, f"http_{response.status}",
+                             f"HTTP {response.status} for {page_kind} page"
+                             f"{_retry_note(response)}", response.status,
+                             capture.get("capture_id"))
             return
-        kind = type(failure.value).__name__
-        message = str(failure.value) or kind
-        yield FetchError(self.source.id, canonical_url(request.url), _error_kind(kind),
-                         f"{kind}: {message}"[:500])
+        name = type(failure.value).__name__
+        message = _real_urls(str(failure.value) or name, request.url)
+        yield FetchError(self.source.id, asked,
+                         error_kind(name, message, isinstance(failure.value, IgnoreRequest)),
+                         f"{name} on {page_kind} page: {message}"[:500])
 
 
-def _error_kind(exception_name: str) -> str:
+_LOOPBACK = re.compile(r"http://127\.0\.0\.1:\d+")
+_REQUEST_REPR = re.compile(r" in request <[^>]*>")
+
+
+def _real_urls(message: str, url: str) -> str:
+    """An exception message as a reader wants it: the real host instead of the loopback
+    replay address, without Scrapy's request repr."""
+    parts = urlsplit(url)
+    return _LOOPBACK.sub(f"{parts.scheme}://{parts.netloc}", _REQUEST_REPR.sub("", message))
+
+
+def _retry_note(response: Response) -> str:
+    retry_after = response.headers.get("Retry-After")
+    return f" (Retry-After: {retry_after.decode('latin-1')})" if retry_after else ""
+
+
+def error_kind(exception_name: str, message: str, ignored: bool = False) -> str:
     """A short, stable kind for an exception raised while fetching."""
+    if ignored:
+        lowered = message.lower()
+        for phrase, kind in (("robots.txt", "robots_disallowed"),
+                             ("redirect loop", "redirect_loop"),
+                             ("max redirections", "redirect_limit"),
+                             ("offsite", "offsite")):
+            if phrase in lowered:
+                return kind
+        return "filtered"
     known = {
-        "IgnoreRequest": "robots_or_filtered",
         "TimeoutError": "timeout",
+        "DownloadTimeoutError": "timeout",
         "TCPTimedOutError": "timeout",
+        "DownloadCancelledError": "too_large" if "max size" in message else "cancelled",
         "DNSLookupError": "dns",
+        "CannotResolveHostError": "dns",
         "ConnectionRefusedError": "connection_refused",
+        "DownloadConnectionRefusedError": "connection_refused",
         "ConnectionLost": "connection_lost",
         "ResponseNeverReceived": "no_response",
+        "ResponseDataLossError": "data_loss",
     }
     return known.get(exception_name, exception_name.lower())

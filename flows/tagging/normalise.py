@@ -1,9 +1,11 @@
 """Per-language token normalisation, shared by topic queries and article texts.
 
 A token's *form* is its casefolded spelling with ё→е, every apostrophe variant unified to
-``'``, look-alike letters of the other script folded, and (Uzbek only) Cyrillic
-transliterated to Latin. Its *key* is the form stemmed by Snowball for Russian and English,
-and the form itself for the other languages, whose inflection queries cover with prefixes.
+``'``, look-alike letters of the other script folded, (Uzbek only) Cyrillic
+transliterated to Latin and apostrophes dropped, and (Tajik only) ҷ ҳ қ ғ ӣ ӯ folded to the
+Russian-keyboard letters ч х к г и у that many Tajik texts use instead. Its *key* is the
+form stemmed by Snowball for Russian and English, and the form itself for the other
+languages, whose inflection queries cover with prefixes.
 """
 
 from __future__ import annotations
@@ -29,6 +31,10 @@ WORD_RE = re.compile(WORD_PATTERN)
 _COMMON = str.maketrans(
     {"ё": "е", "’": "'", "`": "'", "‘": "'", "ʻ": "'", "ʼ": "'", "′": "'", "\u00ad": None}
 )
+# Tajik typed on a Russian keyboard: ҷ ҳ қ ғ ӣ ӯ as ч х к г и у (шиканча = шиканҷа).
+_LATIN_LETTER = re.compile("[A-Za-z]")
+_CYRILLIC_LETTER = re.compile("[\u0400-\u04ff]")
+_TG_FOLD = str.maketrans("ҷҳқғӣӯ", "чхкгиу")
 _LATIN_TO_CYRILLIC = str.maketrans("AaBCcEeHIKkMOoPpTXxYyi", "АаВСсЕеНІКкМОоРрТХхУуі")
 _CYRILLIC_TO_LATIN = str.maketrans("АаВСсЕеНКМОоРрТХхУу", "AaBCcEeHKMOoPpTXxYy")
 
@@ -48,10 +54,10 @@ def _is_cyrillic(ch: str) -> bool:
 
 def _fold_mixed_script(token: str) -> str:
     """Fold look-alike letters when a word mixes Cyrillic and Latin (``пoлиция``)."""
+    if not _LATIN_LETTER.search(token) or not _CYRILLIC_LETTER.search(token):
+        return token  # one script: the usual case, found by two scans in C
     cyrillic = sum(1 for ch in token if _is_cyrillic(ch))
     latin = sum(1 for ch in token if ch.isascii() and ch.isalpha())
-    if not cyrillic or not latin:
-        return token
     return token.translate(_LATIN_TO_CYRILLIC if cyrillic >= latin else _CYRILLIC_TO_LATIN)
 
 
@@ -95,10 +101,15 @@ class Analyzer:
         object.__setattr__(self, "_stem_latin", en)
 
     def form(self, surface: str) -> str:
-        if self.lang != "uz" or surface.isascii():
+        if self.lang == "tg":
+            return base_form(surface).translate(_TG_FOLD)
+        if self.lang != "uz":
             return base_form(surface)
+        if surface.isascii():
+            return base_form(surface).replace("'", "")
         folded = _fold_mixed_script(unicodedata.normalize("NFC", surface)).casefold()
-        return uz_cyrillic_to_latin(folded).translate(_COMMON)
+        # Apostrophes dropped: oʻ, o' and a bare o (qolga for qoʻlga) are one spelling.
+        return uz_cyrillic_to_latin(folded).translate(_COMMON).replace("'", "")
 
     def key(self, form: str) -> str:
         if self._stem_cyrillic is None or self._stem_latin is None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from flows.tagging.normalise import TOKEN_RE, WORD_PATTERN, base_form
 
 COUNTRIES: tuple[str, ...] = ("KZ", "KG", "TJ", "UZ", "TM")
+_FORM_CACHE_LIMIT = 100_000
 MAX_SUFFIX = 8  # letters a stem spelling (Бишкек*) may be followed by: Бишкектеги
 _NAME_WORD = re.compile(f"({WORD_PATTERN})(\\*?)")
 
@@ -56,6 +57,7 @@ class Gazetteer:
                 table = self._stems if words[0][1] else self._exact
                 table.setdefault(words[0][0], []).append(_Pattern(i, words))
         self._lengths = sorted({len(form) for form in self._stems})
+        self._forms: dict[str, str] = {}  # surface -> base form, of capitalised words
 
     @classmethod
     def from_file(cls, path: Path) -> Gazetteer:
@@ -79,19 +81,27 @@ class Gazetteer:
 
     def find(self, text: str) -> list[int]:
         """Indices of the places mentioned in ``text``, in order of first mention."""
-        tokens = [m.group(1) for m in TOKEN_RE.finditer(text) if m.start(1) >= 0]
-        forms = [base_form(t) for t in tokens]
+        tokens = [t for t in TOKEN_RE.findall(text) if t]
         found: dict[int, None] = {}
-        for i, form in enumerate(forms):
-            if not tokens[i][0].isupper():
+        for i, token in enumerate(tokens):
+            if not token[0].isupper():  # names start with a capital: most words end here
                 continue
-            for pattern in self._candidates(form):
+            for pattern in self._candidates(self._form(token)):
                 words = pattern.words
-                if i + len(words) <= len(forms) and all(
-                    _word_matches(forms[i + k], f, stem) for k, (f, stem) in enumerate(words)
+                if i + len(words) <= len(tokens) and all(
+                    _word_matches(self._form(tokens[i + k]), f, stem)
+                    for k, (f, stem) in enumerate(words)
                 ):
                     found.setdefault(pattern.place, None)
         return list(found)
+
+    def _form(self, token: str) -> str:
+        form = self._forms.get(token)
+        if form is None:
+            if len(self._forms) >= _FORM_CACHE_LIMIT:
+                self._forms.clear()
+            form = self._forms[token] = base_form(token)
+        return form
 
     def find_places(self, title: str, text: str) -> tuple[list[str], list[str]]:
         """(country codes, English place names) mentioned in the title or text."""

@@ -91,6 +91,7 @@ class Tagger:
     """Tags articles with the topics of a topics.toml; see docs/TOPICS.md for the rules."""
 
     version: str
+    path: Path | None = None  # the topics.toml it came from; places.toml sits beside it
 
     def __init__(self, topics: tuple[TopicSpec, ...], version: str) -> None:
         self.version = version
@@ -111,7 +112,9 @@ class Tagger:
     @classmethod
     def from_file(cls, path: Path) -> Tagger:
         loaded = load_topics(path)
-        return cls(loaded.topics, loaded.version)
+        tagger = cls(loaded.topics, loaded.version)
+        tagger.path = Path(path)
+        return tagger
 
     @classmethod
     def from_text(cls, content: str) -> Tagger:

@@ -37,10 +37,14 @@ from crawlers.replay_server import OVERRIDES_FILE, candidate_files  # noqa: E402
 
 PER_PAGE = 10  # articles in the main list of a listing page
 PAGE_BYTES = (15_000, 60_000)  # article pages are kept in this size range, like real ones
-LOCALES = {"ru": "ru_RU", "en": "en_US", "kk": "kk_KZ", "ky": "ky_KG", "tg": "tg_TJ", "uz": "uz_UZ"}
+LOCALES = {
+    "ru": "ru_RU", "en": "en_US", "kk": "kk_KZ", "ky": "ky_KG", "tg": "tg_TJ", "uz": "uz_UZ",
+    "tk": "tk_TM",
+}
 RELATED = 4  # related-articles block on article pages
 TRACKING = re.compile(r"\?utm_[^#]*$")  # what the crawler's canonical_url strips from our links
-TEMPLATE_SETS = {"pangea": "pangea", "wordpress": "wordpress"}  # custom outlets: by id
+TEMPLATE_SETS = {"pangea": "pangea", "wordpress": "wordpress"}  # custom outlets: see template_set_of
+NEWSROOM = "newsroom"  # the shared set of custom CMSs without a template set of their own
 
 
 # ---------------------------------------------------------------- content model
@@ -110,10 +114,21 @@ def url_section(section: str) -> str:
     return re.sub(r"[^a-z_]", "", section.lower().replace("-", "_")) or "news"
 
 
+def edition_prefix(a: Article, prefixes: dict[str, str]) -> str:
+    """URL prefix of the article's language edition (the first entry is the default)."""
+    return prefixes.get(a.lang, next(iter(prefixes.values())))
+
+
+def akipress_slug(slug: str) -> str:
+    """AKIpress writes the headline into the URL: words joined by underscores, capitalised."""
+    words = slug.split("-")
+    return "_".join([words[0].capitalize(), *words[1:]])
+
+
 def article_url(source: dict[str, Any], a: Article) -> str:
     """Article URL per the URL-shapes table of docs/REPLAY.md."""
     host, day = source["allowed_hosts"][0], a.published
-    ymd = f"{day:%Y/%m/%d}"
+    ymd, ym = f"{day:%Y/%m/%d}", f"{day:%Y/%m}"
     shapes: dict[str, Callable[[], str]] = {
         "azattyq-ru": lambda: f"/a/{a.slug}/{a.key}.html",
         "kloop": lambda: f"/blog/{ymd}/{a.slug}/",
@@ -124,6 +139,19 @@ def article_url(source: dict[str, Any], a: Article) -> str:
         "asia-plus": lambda: (
             f"/ru/news/tajikistan/{url_section(a.section).replace('_', '')}/{day:%Y%m%d}/{a.slug}"
         ),
+        "khovar": lambda: edition_prefix(a, {"tg": "", "ru": "/rus"}) + f"/{ym}/{a.slug}/",
+        "hronikatm": lambda: f"/{ym}/{a.slug}/",
+        "vlast": lambda: f"/{url_section(a.section).replace('_', '')}/{a.key}-{a.slug}.html",
+        "kaktus": lambda: f"/doc/{a.key}_{a.slug.replace('-', '_')}.html",
+        "akipress": lambda: f"/news:{a.key}:{akipress_slug(a.slug)}/",
+        "gazeta-uz": lambda: edition_prefix(a, {"ru": "/ru", "uz": "/oz"}) + f"/{ymd}/{a.slug}/",
+        "eurasianet": lambda: f"/{a.slug}",
+        "fergana": lambda: f"/{'articles' if a.section == 'articles' else 'news'}/{a.key}/",
+        "kazinform": lambda: edition_prefix(a, {"ru": "/ru", "kk": "/kz"})
+        + f"/{a.slug}-{a.token[:6]}",
+        "kabar": lambda: f"/news/{a.slug}/",
+        "uza": lambda: edition_prefix(a, {"ru": "/ru", "uz": "/uz"}) + f"/posts/{a.slug}_{a.key}",
+        "tdh": lambda: edition_prefix(a, {"tk": "/tk", "ru": "/ru"}) + f"/post/{a.key}/{a.slug}",
     }
     default = (lambda: f"/a/{a.key}.html") if source["family"] == "pangea" else None
     shape = shapes.get(source["id"], default)
@@ -306,7 +334,7 @@ class Outlet:
 
     @property
     def template_set(self) -> str:
-        return TEMPLATE_SETS.get(self.source["family"], self.sid)
+        return template_set_of(self.source)
 
     def editions(self) -> list[str]:
         """Languages with their own chrome, in sources.toml order."""
@@ -440,7 +468,8 @@ def render_wordpress(o: Outlet) -> None:
     for lang in editions:
         prefix = o.chrome[lang]["path_prefix"]
         o.listing(prefix, f"{prefix}page/2/", lang, "home.html.j2")
-        feed = f"{prefix}feed/" if prefix == "/" else f"{prefix}feed"
+        default_feed = f"{prefix}feed/" if prefix == "/" else f"{prefix}feed"
+        feed = o.chrome[lang].get("feed_path", default_feed)
         o.xml(feed, "feed.xml.j2", lang, items=o.entries(lang))
         o.site.rule(feed, headers={"Content-Type": "application/rss+xml; charset=UTF-8"})
     home = o.chrome[editions[0]]["path_prefix"]
@@ -456,7 +485,7 @@ def render_wordpress(o: Outlet) -> None:
     if o.chrome["seo"] == "yoast":
         o.xml("/sitemap_index.xml", "yoast_index.xml.j2", editions[0], items=posts)
         o.xml("/post-sitemap.xml", "yoast_posts.xml.j2", editions[0], items=posts)
-    else:
+    elif o.chrome["seo"] == "core":  # "none": a site whose sitemap we do not know
         o.xml("/wp-sitemap.xml", "wp_sitemap_index.xml.j2", editions[0], items=posts)
         o.xml("/wp-sitemap-posts-post-1.xml", "wp_sitemap_posts.xml.j2", editions[0], items=posts)
 
@@ -496,13 +525,38 @@ def render_asia_plus(o: Outlet) -> None:
     o.article_pages()
 
 
+def render_newsroom(o: Outlet) -> None:
+    """A custom news CMS: per edition a home page, a listing (maybe paginated), maybe a feed."""
+    editions = o.editions()
+    o.site.add("/robots.txt", o.render("robots.txt.j2", editions[0]), "txt")
+    for lang in editions:
+        edition = o.chrome[lang]
+        home, listing = edition["home"], edition.get("listing", edition["home"])
+        if listing != home:
+            o.home(home, lang, "list.html.j2")
+        o.listing(listing, edition.get("next"), lang, "list.html.j2", is_home=listing == home)
+        if "feed" in edition:
+            o.xml(edition["feed"], "rss.xml.j2", lang, items=o.entries(lang)[:30])
+    if "root_redirect" in o.chrome:
+        o.site.rule("/", status=301, location=o.base + o.chrome["root_redirect"])
+    o.article_pages()
+
+
 RENDERERS: dict[str, Callable[[Outlet], None]] = {
     "pangea": render_pangea,
     "wordpress": render_wordpress,
     "24kg": render_24kg,
     "kun-uz": render_kun_uz,
     "asia-plus": render_asia_plus,
+    NEWSROOM: render_newsroom,
 }
+
+
+def template_set_of(source: dict[str, Any]) -> str:
+    """Family set (pangea, wordpress), a custom outlet's own set, else the newsroom set."""
+    if source["family"] in TEMPLATE_SETS:
+        return TEMPLATE_SETS[source["family"]]
+    return source["id"] if (TEMPLATES / source["id"]).is_dir() else NEWSROOM
 
 
 # ---------------------------------------------------------------- bad cases
@@ -595,7 +649,7 @@ def load_outlet(
         a.url = article_url(source, a)
     cases = tomllib.loads((TEMPLATES / "bad_cases.toml").read_text("utf-8"))
     extras = apply_bad_cases(source["id"], articles, cases)
-    set_name = TEMPLATE_SETS.get(source["family"], source["id"])
+    set_name = template_set_of(source)
     chrome_all = tomllib.loads((TEMPLATES / set_name / "outlets.toml").read_text("utf-8"))
     services = chrome_all.get("_services", {}).get("links", [])
     host = source["allowed_hosts"][0]
@@ -614,7 +668,7 @@ def build(sources_file: Path, content_dir: Path, out: Path) -> dict[str, Site]:
         outlet = load_outlet(source, content_dir, env, strings, sites)
         if outlet is None:
             continue
-        renderer = RENDERERS.get(source["family"]) or RENDERERS.get(source["id"])
+        renderer = RENDERERS.get(template_set_of(source))
         if renderer is None:
             raise SystemExit(f"no templates for source {source['id']!r}")
         renderer(outlet)

@@ -1,6 +1,7 @@
--- Stories matching an alert rule that were never delivered for this rule and channel.
+-- Stories matching an alert rule not yet delivered for this rule and channel, nor claimed by
+-- a message of that channel still in the outbox.
 SELECT s.article_id, s.title, s.url, s.outlet, s.source_id, s.countries, s.language,
-       s.published_at, s.topics, s.top_score, s.text,
+       s.published_at, s.first_seen_at, s.topics, s.top_score, s.text,
        (SELECT list({'topic': t.topic, 'matches': t.matches} ORDER BY t.topic)
         FROM article_topics t WHERE t.article_id = s.article_id) AS topic_matches
 FROM stories s
@@ -10,4 +11,7 @@ WHERE len(list_intersect(s.topics, $topics::VARCHAR[])) > 0
   AND coalesce(s.top_score, 0) >= $min_score
   AND s.article_id NOT IN (
       SELECT article_id FROM alert_deliveries WHERE rule = $rule AND channel = $channel)
+  AND s.article_id NOT IN (
+      SELECT unnest(article_ids) FROM alert_outbox
+      WHERE rule = $rule AND channel = $channel AND status <> 'sent')
 ORDER BY s.published_at DESC NULLS LAST, s.article_id;

@@ -2,4 +2,4 @@
 SELECT url FROM articles
 UNION
 SELECT url FROM captures
-WHERE kind = 'article' AND http_status < 500 AND http_status NOT IN (408, 429);
+WHERE kind IN ('article', 'revisit') AND http_status < 500 AND http_status NOT IN (408, 429);

@@ -1,0 +1,195 @@
+"""Generate the benchmark's web and config: N article pages, feeds, sitemaps, listings.
+
+    .venv/bin/python bench/generate.py --n 1000 --sources 4 --port 8765 --out /tmp/bench
+
+writes OUT/sites/127.0.0.1/... (served by crawlers.replay_server.ReplayServer, which picks
+the folder by the Host header) and OUT/config/ (sources.toml with sources at
+http://127.0.0.1:PORT/<id>/, topics.toml and places.toml copied from config/, and a
+settings.toml with the benchmark profile). Output is deterministic for (n, sources, port).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.corpus import ROOT, Story, StoryMixer, load_seeds
+from bench.pages import (
+    article_html,
+    listing_html,
+    rss_xml,
+    sitemap_index_xml,
+    sitemap_xml,
+    write_text,
+)
+
+HOST = "127.0.0.1"
+# Languages of the generated outlets, in turn: Russian with each local language.
+SOURCE_LANGUAGES = (("ru", "ky"), ("ru", "kk"), ("ru", "uz"), ("ru", "tg"), ("ru", "en"), ("ru",))
+COUNTRIES = {"ky": "KG", "kk": "KZ", "uz": "UZ", "tg": "TJ", "en": "KG", "ru": "KZ"}
+SITEMAP_URLS = 1_000
+FEED_ITEMS = 50
+LISTING_ITEMS = 30
+LISTING_PAGES = 3
+OTHERS_PER_PAGE = 80
+HEADLINE_POOL = 300
+
+
+@dataclass(frozen=True)
+class BenchSource:
+    id: str
+    languages: tuple[str, ...]
+    base: str
+
+    @property
+    def name(self) -> str:
+        return f"Bench outlet {self.id} ({', '.join(self.languages)})"
+
+    def article_url(self, story: Story) -> str:
+        return f"{self.base}news/{story.published:%Y/%m/%d}/{story.number}-{story.slug}.html"
+
+    def article_pattern(self) -> str:
+        return "^" + self.base.replace(".", r"\.") + r"news/\d{4}/\d{2}/\d{2}/\d+-[a-z0-9-]+\.html$"
+
+
+def bench_sources(count: int, port: int) -> list[BenchSource]:
+    return [BenchSource(f"bench-{i}", SOURCE_LANGUAGES[i % len(SOURCE_LANGUAGES)],
+                        f"http://{HOST}:{port}/bench-{i}/") for i in range(count)]
+
+
+class SiteWriter:
+    """Writes one outlet's pages under the host folder."""
+
+    def __init__(self, host_dir: Path, mixer: StoryMixer) -> None:
+        self.host_dir = host_dir
+        self.mixer = mixer
+        self.headlines = {lang: [mixer.story(10_000_000 + i, (lang,)) for i in range(HEADLINE_POOL)]
+                          for lang in mixer.seeds}
+
+    def path_of(self, url: str) -> Path:
+        return self.host_dir / url.split("/", 3)[3]
+
+    def write_articles(self, source: BenchSource, numbers: range) -> list[tuple[str, Story]]:
+        entries = []
+        for number in numbers:
+            story = self.mixer.story(number, source.languages)
+            url = source.article_url(story)
+            pool = self.headlines[story.lang]
+            others = [pool[(number * 7 + k) % len(pool)] for k in range(OTHERS_PER_PAGE)]
+            write_text(self.path_of(url), article_html(story, url, source.base, source.name,
+                                                       others))
+            entries.append((url, story))
+        return entries
+
+    def write_discovery(self, source: BenchSource, entries: list[tuple[str, Story]]) -> None:
+        """Feed (newest items), sitemap index with its sitemaps, and paginated listings."""
+        newest = sorted(entries, key=lambda e: e[1].published, reverse=True)
+        write_text(self.path_of(source.base + "rss.xml"),
+                   rss_xml(source.name, source.base, newest[:FEED_ITEMS]))
+        chunks = [newest[i:i + SITEMAP_URLS] for i in range(0, len(newest), SITEMAP_URLS)]
+        maps = [f"{source.base}sitemap-{k + 1}.xml" for k in range(len(chunks))]
+        write_text(self.path_of(source.base + "sitemap.xml"), sitemap_index_xml(maps))
+        for url, chunk in zip(maps, chunks, strict=True):
+            write_text(self.path_of(url), sitemap_xml(chunk))
+        for page in range(1, LISTING_PAGES + 1):
+            url = source.base if page == 1 else f"{source.base}page/{page}/"
+            nxt = f"{source.base}page/{page + 1}/" if page < LISTING_PAGES else None
+            items = newest[(page - 1) * LISTING_ITEMS:page * LISTING_ITEMS]
+            write_text(self.path_of(url) / "index.html" if page > 1 else
+                       self.path_of(url + "index.html"),
+                       listing_html(source.name, source.base, items, nxt))
+
+
+def sources_toml(sources: list[BenchSource]) -> str:
+    blocks = []
+    for s in sources:
+        countries = sorted({COUNTRIES[lang] for lang in s.languages if lang != "ru"} or {"KZ"})
+        blocks.append(f"""[[source]]
+id = "{s.id}"
+name = "{s.name}"
+family = "custom"
+countries = {json.dumps(countries)}
+languages = {json.dumps(list(s.languages))}
+base_url = "{s.base}"
+feeds = ["{s.base}rss.xml"]
+sitemaps = ["{s.base}sitemap.xml"]
+listings = ["{s.base}"]
+article_pattern = '{s.article_pattern()}'
+download_delay = 0.0
+""")
+    return "# Generated by bench/generate.py: synthetic outlets on loopback.\n\n" + \
+        "\n".join(blocks)
+
+
+def settings_toml(sources: int, extract_workers: int) -> str:
+    return f"""# Generated by bench/generate.py: the benchmark profile.
+# Politeness off: every source sets download_delay = 0 in sources.toml, and many
+# requests go to the loopback host at once.
+
+[crawl]
+user_agent = "steppewatch-bench/0.1 (+http://127.0.0.1/bench)"
+requests_per_host = 16
+max_parallel_sources = {sources}
+source_timeout_minutes = 240
+source_retries = 0
+max_listing_pages = {LISTING_PAGES}
+
+[extract]
+workers = {extract_workers}
+
+[[alerts.rules]]
+name = "all-topics"
+topics = ["police", "protest", "torture"]
+channels = ["file"]
+"""
+
+
+def write_config(config_dir: Path, sources: list[BenchSource], extract_workers: int) -> None:
+    config_dir.mkdir(parents=True, exist_ok=True)
+    for name in ("topics.toml", "places.toml"):
+        shutil.copyfile(ROOT / "config" / name, config_dir / name)
+    (config_dir / "sources.toml").write_text(sources_toml(sources), encoding="utf-8")
+    (config_dir / "settings.toml").write_text(settings_toml(len(sources), extract_workers),
+                                              encoding="utf-8")
+
+
+def generate(out: Path, n: int, source_count: int, port: int, extract_workers: int = 2) -> dict:
+    """Write N articles split over `source_count` outlets; returns what was written."""
+    host_dir = out / "sites" / HOST
+    if host_dir.exists():
+        shutil.rmtree(host_dir)
+    host_dir.mkdir(parents=True)
+    (host_dir / "robots.txt").write_text("User-agent: *\nAllow: /\n", encoding="utf-8")
+    sources = bench_sources(source_count, port)
+    writer = SiteWriter(host_dir, StoryMixer(load_seeds()))
+    for i, source in enumerate(sources):
+        entries = writer.write_articles(source, range(i, n, source_count))
+        writer.write_discovery(source, entries)
+    write_config(out / "config", sources, extract_workers)
+    pages = sorted(host_dir.glob("bench-*/news/**/*.html"))
+    return {"sites": out / "sites", "config": out / "config", "articles": len(pages),
+            "bytes": sum(p.stat().st_size for p in pages), "sources": [s.id for s in sources]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1000, help="article pages")
+    parser.add_argument("--sources", type=int, default=4, help="outlets to split them over")
+    parser.add_argument("--port", type=int, required=True, help="port the web will be served on")
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    done = generate(args.out, args.n, args.sources, args.port)
+    print(f"{done['articles']} article pages, {done['bytes'] / done['articles'] / 1024:.1f} KB "
+          f"each on average, in {done['sites']}; config in {done['config']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

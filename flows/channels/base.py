@@ -1,0 +1,96 @@
+"""What every channel shares: the rendered report, errors, secrets, splitting."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flows.report import Report
+from flows.settings import AlertChannel
+
+
+class ChannelError(Exception):
+    """A failed send. in_doubt: the channel may have taken the message (never resent alone)."""
+
+    def __init__(self, message: str, in_doubt: bool = False) -> None:
+        super().__init__(message)
+        self.in_doubt = in_doubt
+
+
+@dataclass(frozen=True)
+class RenderedReport:
+    report: Report
+    html: str
+    markdown: str
+    json: str
+
+
+class ChannelBase:
+    """Options from [alerts.channels.NAME]; a key ending in `_env` names an environment variable."""
+
+    def __init__(self, config: AlertChannel, reports_dir: Any = None) -> None:
+        self.name, self.type, self.options = config.name, config.type, config.options
+        self.send_empty = bool(self.options.get("send_empty", False))
+        self.timeout = float(self.options.get("timeout_seconds", 30))
+
+    def option(self, key: str, default: Any = None) -> Any:
+        value = self.options.get(key, default)
+        if value is None:
+            raise ChannelError(f"channel {self.name!r}: set {key} in [alerts.channels.{self.name}]")
+        return value
+
+    def secret(self, key: str, required: bool = True) -> str | None:
+        """The value of the environment variable that option `<key>_env` names."""
+        var = self.options.get(f"{key}_env")
+        if not var:
+            if required:
+                raise ChannelError(f"channel {self.name!r}: set {key}_env in "
+                                   f"[alerts.channels.{self.name}] to the environment variable "
+                                   f"holding the {key}")
+            return None
+        value = os.environ.get(var)
+        if not value and required:
+            raise ChannelError(f"channel {self.name!r}: environment variable {var} is not set")
+        return value or None
+
+    def secrets(self) -> list[str]:
+        """Every secret this channel could put in an error message, to redact it."""
+        return [v for k, var in self.options.items() if k.endswith("_env")
+                if (v := os.environ.get(str(var)))]
+
+    def redact(self, message: str) -> str:
+        for value in self.secrets():
+            message = message.replace(value, "***")
+        return message
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_blocks(blocks: list[str], limit: int, measure: Callable[[str], int] = len,
+                 separator: str = "\n\n") -> list[str]:
+    """Blocks joined into messages each at most `limit` long; a block is never cut."""
+    messages: list[str] = []
+    current = ""
+    for block in blocks:
+        if measure(block) > limit:
+            raise ValueError(f"a message block is {measure(block)} long, over {limit}")
+        joined = f"{current}{separator}{block}" if current else block
+        if measure(joined) <= limit:
+            current = joined
+        else:
+            messages.append(current)
+            current = block
+    if current:
+        messages.append(current)
+    return messages
+
+
+def clip(text: str, limit: int) -> str:
+    """Scraped text cut to a bounded length, so one field cannot outgrow a chat message."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+

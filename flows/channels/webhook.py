@@ -1,0 +1,70 @@
+"""A Slack-compatible incoming webhook: {"text": ...} in Slack mrkdwn, URL from the environment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flows.channels.base import (
+    ChannelBase,
+    ChannelError,
+    RenderedReport,
+    clip,
+    split_blocks,
+)
+from flows.channels.http import post_json
+from flows.report import Report, Story, safe_href
+
+LIMIT = 3900  # Slack shows a message's text in full up to about 4,000 characters
+
+
+def slack_escape(text: str) -> str:
+    """Slack mrkdwn's own escaping: &, < and > (a < would start a link or mention)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _link(url: str, label: str) -> str:
+    href = safe_href(url).replace("|", "%7C").replace(">", "%3E").replace("<", "%3C")
+    return f"<{href}|{slack_escape(clip(label, 250))}>"
+
+
+def _story_block(story: Story, topic: str) -> str:
+    snippet = "".join(f"*{slack_escape(t)}*" if hit else slack_escape(t)
+                      for t, hit in story.snippet)
+    lines = [_link(story.url, story.title),
+             slack_escape(f"{story.outlet} · {story.day} · {story.language or '?'}"
+                          + "".join(f" · {t}" for t in story.other_topics(topic))),
+             f"> {clip(snippet, 700)}"]
+    if story.also:
+        lines.append("Also reported by: " + ", ".join(_link(o.url, o.outlet)
+                                                      for o in story.also[:10]))
+    return "\n".join(lines)
+
+
+def slack_blocks(report: Report) -> list[str]:
+    counts = ", ".join(f"{t} {n}" for t, n in report.summary["topics"].items())
+    blocks = [f"*steppewatch — {slack_escape(report.rule)}*\n"
+              f"Run {slack_escape(report.run_id)} · {report.summary['stories']} new stories "
+              f"({slack_escape(counts)})"]
+    shown: set[str] = set()
+    for section in report.sections:
+        for country, stories in section.countries:
+            fresh = [s for s in stories if s.article_id not in shown]
+            if fresh:
+                blocks.append(f"*{slack_escape(section.topic)} · {slack_escape(country)}*")
+                blocks += [_story_block(s, section.topic) for s in fresh]
+                shown.update(s.article_id for s in fresh)
+    return blocks
+
+
+class WebhookChannel(ChannelBase):
+    def compose(self, report: RenderedReport) -> list[dict[str, Any]]:
+        return [{"text": text, "unfurl_links": False, "unfurl_media": False}
+                for text in split_blocks(slack_blocks(report.report), LIMIT, separator="\n\n")]
+
+    def send_part(self, part: dict[str, Any], key: str, index: int, total: int) -> None:
+        url = self.secret("url")
+        try:
+            post_json(str(url), part, {"Idempotency-Key": f"{key}-{index}"}, self.timeout,
+                      f"webhook {self.name!r}")
+        except ChannelError as error:
+            raise ChannelError(self.redact(str(error)), error.in_doubt) from None

@@ -1,0 +1,65 @@
+"""Near-identical texts (one story reprinted by several outlets), found by bottom-k MinHash.
+
+Each text becomes the set of its word 3-shingles; the sketch keeps the k smallest shingle
+hashes (Broder's bottom-k MinHash). Two texts whose sketches share a value are candidates;
+their Jaccard similarity is estimated from the k smallest hashes of the sketches' union.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+SHINGLE_WORDS = 3
+SKETCH_SIZE = 64
+LEAD_WORDS = 400  # reprints share the lead; tails differ (bylines, related links)
+SIMILAR = 0.5
+MAX_BUCKET = 50  # a shingle in more texts than this is boilerplate, not a reprint
+
+_WORD = re.compile(r"\w+")
+
+
+def shingle_hashes(text: str) -> set[int]:
+    words = _WORD.findall(text.lower())[:LEAD_WORDS]
+    grams = [" ".join(words[i:i + SHINGLE_WORDS])
+             for i in range(max(1, len(words) - SHINGLE_WORDS + 1))]
+    return {int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "big")
+            for g in grams if g}
+
+
+def sketch(text: str) -> frozenset[int]:
+    return frozenset(sorted(shingle_hashes(text))[:SKETCH_SIZE])
+
+
+def similarity(a: frozenset[int], b: frozenset[int]) -> float:
+    """Estimated Jaccard similarity of the texts behind two sketches."""
+    if not a or not b:
+        return 0.0
+    union = sorted(a | b)[:SKETCH_SIZE]
+    return sum(1 for h in union if h in a and h in b) / len(union)
+
+
+def groups(texts: list[str], threshold: float = SIMILAR) -> list[list[int]]:
+    """Indices of the texts, grouped where they are near-identical; each group in input order."""
+    sketches = [sketch(t) for t in texts]
+    parent = list(range(len(texts)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    by_hash: dict[int, list[int]] = {}
+    for i, sk in enumerate(sketches):
+        for h in sk:
+            by_hash.setdefault(h, []).append(i)
+    candidates = {(i, j) for ids in by_hash.values() if len(ids) <= MAX_BUCKET
+                  for i in ids for j in ids if i < j}
+    for i, j in sorted(candidates):
+        if root(i) != root(j) and similarity(sketches[i], sketches[j]) >= threshold:
+            parent[root(j)] = root(i)
+    clusters: dict[int, list[int]] = {}
+    for i in range(len(texts)):
+        clusters.setdefault(root(i), []).append(i)
+    return sorted(clusters.values())

@@ -1,0 +1,97 @@
+"""Re-tag the stored corpus after topics.toml changed: new tags, new version, fresh places.
+
+Articles are read from the warehouse in batches (article id order). Each batch's tags and
+places are replaced in one transaction, so a crash leaves every article with either its old
+or its new tags. A tag that an article keeps keeps the run that first tagged it; a new tag
+records the reprocess run. Every new tag records the topics version it came from.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from flows.tag import place_article, tag_article
+from flows.tagging.places import Gazetteer
+from flows.tagging.tagger import Tagger
+from warehouse.load import statement
+
+BATCH_SIZE = 2_000
+
+
+@dataclass
+class ReprocessResult:
+    run_id: str
+    topics_version: str
+    articles: int = 0
+    added: Counter[str] = field(default_factory=Counter)
+    removed: Counter[str] = field(default_factory=Counter)
+    kept: Counter[str] = field(default_factory=Counter)
+
+
+def reprocess_run_id() -> str:
+    return f"reprocess-{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
+
+
+def _write_rows(path: Path, rows: list[dict[str, Any]]) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _retag_batch(con: duckdb.DuckDBPyConnection, batch: list[dict[str, Any]], tagger: Tagger,
+                 gazetteer: Gazetteer | None, result: ReprocessResult, work: Path) -> None:
+    """Replace one batch's tags and places in one transaction; count the differences."""
+    ids = [a["article_id"] for a in batch]
+    now = datetime.now(UTC).isoformat()
+    tags = [row for a in batch for row in tag_article(a, tagger, now)]
+    places = [place_article(a, gazetteer) for a in batch]
+    topics_file, places_file = work / "topics.jsonl", work / "places.jsonl"
+    con.execute("BEGIN")
+    try:
+        old = {(a, t): run for a, t, run in
+               con.execute(statement("reprocess_old_topics"), {"ids": ids}).fetchall()}
+        for row in tags:
+            row["run_id"] = old.get((row["article_id"], row["topic"]), result.run_id)
+        _write_rows(topics_file, tags)
+        _write_rows(places_file, places)
+        con.execute(statement("reprocess_delete_topics"), {"ids": ids})
+        con.execute(statement("reprocess_delete_places"), {"ids": ids})
+        if tags:
+            con.execute(statement("reprocess_topics"), {"files": [str(topics_file)]})
+        con.execute(statement("article_places"),
+                    {"files": [str(places_file)], "run_id": result.run_id})
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    new = {(row["article_id"], row["topic"]) for row in tags}
+    result.added.update(t for _, t in new - old.keys())
+    result.removed.update(t for _, t in old.keys() - new)
+    result.kept.update(t for _, t in new & old.keys())
+    result.articles += len(batch)
+
+
+def reprocess_tags(con: duckdb.DuckDBPyConnection, tagger: Tagger,
+                   gazetteer: Gazetteer | None = None, batch_size: int = BATCH_SIZE,
+                   run_id: str | None = None) -> ReprocessResult:
+    """Re-tag and re-place every stored article from its title and text."""
+    result = ReprocessResult(run_id or reprocess_run_id(), tagger.version)
+    columns = ("article_id", "title", "text", "language")
+    after = ""
+    with tempfile.TemporaryDirectory(prefix="steppewatch-reprocess-") as work:
+        while True:
+            rows = con.execute(statement("reprocess_articles"),
+                               {"after": after, "limit": batch_size}).fetchall()
+            if not rows:
+                return result
+            batch = [dict(zip(columns, row, strict=True)) for row in rows]
+            _retag_batch(con, batch, tagger, gazetteer, result, Path(work))
+            after = batch[-1]["article_id"]

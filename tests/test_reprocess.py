@@ -1,0 +1,101 @@
+"""`steppewatch reprocess --tags` on a real DuckDB warehouse: tags follow topics.toml changes."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+from flows.extract import write_jsonl
+from flows.tag import tag_source
+from flows.tagging.tagger import Tagger
+from tests.conftest import run_cli
+from warehouse.connection import open_warehouse
+from warehouse.load import SourceRun, load_run, start_run, upsert_sources
+
+ROOT = Path(__file__).resolve().parents[1]
+
+TOPICS = """
+[topics.protest]
+label = "Protests"
+description = "Public protest."
+[topics.protest.queries]
+ru = '{query}'
+"""
+
+
+def _article(article_id: str, title: str, text: str) -> dict:
+    return {"article_id": article_id, "url": f"https://24.kg/{article_id}/",
+            "canonical_url": None, "source_id": "24kg", "capture_id": f"c-{article_id}",
+            "title": title, "text": text, "author": None, "published_at": None,
+            "language": "ru", "description": None, "encoding": "utf-8", "text_sha1": article_id,
+            "extracted_at": "2026-11-01T10:00:00+00:00"}
+
+
+def _config(folder: Path, query: str) -> Tagger:
+    folder.mkdir(exist_ok=True)
+    (folder / "topics.toml").write_text(TOPICS.format(query=query), encoding="utf-8")
+    shutil.copy(ROOT / "config" / "places.toml", folder / "places.toml")
+    return Tagger.from_file(folder / "topics.toml")
+
+
+def _warehouse(data: Path, tagger: Tagger) -> None:
+    """One nightly run's worth of staged files, tagged with `tagger` and loaded."""
+    source_dir = data / "runs" / "r1" / "24kg"
+    source_dir.mkdir(parents=True)
+    write_jsonl(source_dir / "extracted.jsonl", [
+        _article("a1", "Митинг в Бишкеке", "Сторонники оппозиции вышли на митинг."),
+        _article("a2", "Пикет у парламента", "Активист провёл одиночный пикет в Оше."),
+        _article("a3", "Курс валют", "Доллар подорожал."),
+    ])
+    tag_source(source_dir, tagger)
+    (source_dir / "places.jsonl").unlink()  # stored before places existed: reprocess adds them
+    with open_warehouse(data) as con:
+        upsert_sources(con, [{"source_id": "24kg", "name": "24.kg", "family": "custom",
+                              "countries": ["KG"], "languages": ["ru"],
+                              "base_url": "https://24.kg/"}])
+        start_run(con, "r1", datetime.now(UTC), "replay", None, tagger.version)
+        load_run(con, "r1", data / "runs" / "r1",
+                 [SourceRun("24kg", "ok", None, 3, 3, 0, 0, 1, 1.0)])
+
+
+def _tags(data: Path) -> dict[str, tuple[str, str]]:
+    with open_warehouse(data) as con:
+        rows = con.execute("SELECT article_id, topics_version, run_id FROM article_topics "
+                           "WHERE topic = 'protest'").fetchall()
+    return {article: (version, run) for article, version, run in rows}
+
+
+def test_reprocess_tags_follows_a_topics_change(tmp_path: Path) -> None:
+    config, data = tmp_path / "config", tmp_path / "data"
+    first = _config(config, "митинг*")
+    _warehouse(data, first)
+    assert _tags(data) == {"a1": (first.version, "r1")}
+
+    second = _config(config, "митинг* OR пикет*")
+    assert second.version != first.version
+    proc = run_cli(["--config", str(config), "--data", str(data), "reprocess", "--tags",
+                    "--batch-size", "2"])
+    assert f"re-tagged 3 articles with topics version {second.version}" in proc.stdout
+    assert "protest" in proc.stdout
+    tags = _tags(data)
+    assert tags["a1"] == (second.version, "r1")  # kept: still from the run that first tagged it
+    assert tags["a2"][0] == second.version and tags["a2"][1].startswith("reprocess-")
+    assert "a3" not in tags
+    with open_warehouse(data) as con:
+        places = dict(con.execute("SELECT article_id, places FROM article_places").fetchall())
+    assert places == {"a1": ["Bishkek"], "a2": ["Osh"], "a3": []}
+
+    third = _config(config, "пикет*")
+    proc = run_cli(["--config", str(config), "--data", str(data), "reprocess", "--tags"])
+    lines = [line.split() for line in proc.stdout.splitlines() if "protest" in line]
+    assert ["│", "protest", "│", "0", "│", "1", "│", "1", "│"] in lines  # added, removed, kept
+    assert _tags(data) == {"a2": (third.version, tags["a2"][1])}
+
+
+def test_reprocess_needs_a_warehouse_and_says_what(tmp_path: Path) -> None:
+    proc = run_cli(["--data", str(tmp_path), "reprocess", "--tags"], check=False)
+    assert proc.returncode == 1
+    assert "no warehouse at" in proc.stderr
+    proc = run_cli(["--data", str(tmp_path), "reprocess"], check=False)
+    assert proc.returncode == 1 and "reprocess --tags" in proc.stderr

@@ -1,0 +1,147 @@
+"""The vocabulary classes of LABELS.md in every language: each class found, hard negatives not.
+
+Every example is a short story written for this test: a title and two or three sentences.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flows.tagging.tagger import Tagger
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def tagger() -> Tagger:
+    return Tagger.from_file(ROOT / "config" / "topics.toml")
+
+
+FOUND = [
+    # protest: one-person picket, strike, hunger strike, march, riot, road block, call
+    ("ru", "protest", "Одиночный пикет у акимата",
+     "Жительница Караганды вышла с плакатом к зданию акимата. Она требует вернуть жильё."),
+    ("ru", "protest", "Шахтёры продолжают забастовку",
+     "Горняки третий день не спускаются в шахту. Бастующие требуют повысить зарплату."),
+    ("ru", "protest", "Жители перекрыли трассу",
+     "Жители села перекрыли трассу Бишкек — Ош из-за отсутствия света. Они держали "
+     "плакаты и требовали приезда акима."),
+    ("ru", "protest", "Суд над участниками январских событий",
+     "В Таразе начался процесс над обвиняемыми по делу о январских событиях. Подсудимым "
+     "вменяют участие в массовых беспорядках."),
+    ("en", "protest", "Workers walk off the job at copper mine",
+     "Hundreds of miners went on strike on Monday. The striking workers demand higher pay."),
+    ("en", "protest", "Activists detained after solo picket",
+     "Police detained two activists holding placards. One of them held a solo picket outside "
+     "the parliament."),
+    ("kk", "protest", "Жұмысшылар ереуілге шықты",
+     "Кен орнындағы жұмысшылар ереуіл жариялады. Олар жалақыны көтеруді талап етті."),
+    ("kk", "protest", "Тұрғындар әкімдік алдына жиналды",
+     "Ауыл тұрғындары әкімдік алдына жиналып, плакат ұстады. Олар жолды жөндеуді талап етті."),
+    ("ky", "protest", "Мугалимдер иш таштады",
+     "Мектептин мугалимдери айлык маянасы кечиккенине нааразылык билдирип иш таштады. "
+     "Алар акимдин алдына чогулуп, талап коюшту."),
+    ("ky", "protest", "Тургундар жолду тосуп нааразылык акциясын өткөрүштү",
+     "Тургундар жолду тосуп, плакаттарды көтөрүштү. Алар суу берүүнү талап кылышты."),
+    ("uz", "protest", "Ishchilar ish tashlashdi",
+     "Zavod ishchilari maosh kechikkani uchun ish tashlashdi. Ular rahbariyatdan qarzni "
+     "to‘lashni talab qildi."),
+    ("uz", "protest", "Aholi hokimlik oldiga yig'ildi",
+     "Mahalla aholisi hokimlik oldida yig‘ilib, norozilik bildirdi. Ular plakatlar ko‘tarib "
+     "chiqdi."),
+    ("uz", "protest", "Ҳайдовчилар норозилик акцияси ўтказди",
+     "Такси ҳайдовчилари ҳокимлик олдига тўпланди. Улар плакатлар кўтариб, янги нархни "
+     "бекор қилишни талаб қилди."),
+    ("tg", "protest", "Дар Хуҷанд гирдиҳамоӣ баргузор шуд",
+     "Сокинон дар назди бинои ҳукумат ҷамъ омада, шиорҳо доштанд. Онҳо барқарор кардани "
+     "барқро талаб карданд."),
+    ("tg", "protest", "Ронандагон корпартоӣ карданд",
+     "Ронандагони автобус ба нишони эътироз кор накарданд. Корпартоӣ ду рӯз идома ёфт."),
+    # police: security services acting, National Guard, special units, spelling variants
+    ("ru", "police", "Сотрудники ГКНБ задержали блогера",
+     "Сотрудники ГКНБ провели обыск в квартире блогера. Его доставили на допрос."),
+    ("ru", "police", "Нацгвардия усилила патрулирование",
+     "Военнослужащие Национальной гвардии патрулируют центр города. Спецназ дежурит у "
+     "здания акимата."),
+    ("en", "police", "Security service raids opposition office",
+     "Officers of the State Security Service raided the office on Tuesday. Two staff were "
+     "detained and taken for interrogation."),
+    ("kk", "police", "ҰҚК белсендіні ұстады",
+     "Ұлттық қауіпсіздік комитеті белсендіні ұстады. Оның үйінде тінту жүргізілді."),
+    ("ky", "police", "УКМК журналистти кармады",
+     "УКМК кызматкерлери журналистти кармады. Анын үйүндө тинтүү жүргүзүлдү."),
+    ("uz", "police", "DXX xodimlari blogerni qo'lga oldi",
+     "Davlat xavfsizlik xizmati xodimlari blogerni qo‘lga oldi. Uning uyida tintuv "
+     "o‘tkazildi."),
+    ("uz", "police", "ДХХ блогерни ҳибсга олди",
+     "Давлат хавфсизлик хизмати блогерни ҳибсга олди. Унинг уйида тинтув ўтказилди."),
+    ("uz", "police", "Militsioner fuqaroni urdi",
+     "Videoda militsionerlar fuqaroni urayotgani ko‘rinadi. Ichki ishlar vazirligi xizmat "
+     "tekshiruvini boshladi."),
+    ("tg", "police", "Кормандони милитсия ҷавонро латукӯб карданд",
+     "Кормандони милитсия ҷавонро дар кӯча боздошт карданд. Вазорати корҳои дохилӣ "
+     "тафтиш оғоз кард."),
+    ("tg", "police", "Милиса фаъолро боздошт кард",
+     "Кормандони милиса фаъолро боздошт карданд. Хешовандонаш мегӯянд, ки ӯро латукӯб "
+     "карданд."),
+    ("tg", "police", "Кормандони КДАМ рӯзноманигорро боздошт карданд",
+     "Кормандони КДАМ хонаи рӯзноманигорро кофтуков карданд. Ӯро барои бозпурсӣ бурданд."),
+    # torture: hazing, death in custody with signs of violence, coerced confession
+    ("ru", "torture", "Солдат-срочник пострадал от дедовщины",
+     "Рядового избили сослуживцы в воинской части. Военная прокуратура возбудила дело о "
+     "неуставных отношениях."),
+    ("ru", "torture", "Заключённый умер в СИЗО",
+     "Заключённый скончался в СИЗО. Родственники обнаружили на теле следы побоев."),
+    ("en", "torture", "Conscript beaten in army hazing case",
+     "A conscript was hospitalised after hazing in his unit. Military prosecutors opened a "
+     "case against three soldiers."),
+    ("tg", "torture", "Шиканча дар боздоштгох",
+     "Махбус гуфт, ки дар боздоштгох уро шиканча доданд. Прокуратура тафтиш огоз кард."),
+]
+
+NOT_FOUND = [
+    ("ru", "protest", "Прокурор принёс протест на решение суда",
+     "Прокурор района внёс протест на постановление акима. Протест прокурора рассмотрят "
+     "на сессии маслихата."),
+    ("ru", "protest", "Маршрут автобуса изменён",
+     "С понедельника маршрут №12 пойдёт по новой улице. Жители требовали этого давно."),
+    ("en", "protest", "Stocks rally as oil prices climb",
+     "Shares rallied in Almaty on Monday. The market rally continued into the afternoon."),
+    ("uz", "protest", "Yangi avtomobil namoyish etildi",
+     "Zavodda yangi avtomobil namoyish etildi. Taqdimotda vazir ishtirok etdi."),
+    ("ky", "protest", "Базарда текшерүү жүрдү",
+     "Текшерүүнүн жүрүшүндө товарлар алынды. Соодагерлер нааразы болушту."),
+    ("tg", "protest", "Гирдиҳамоии тантанавӣ ба ифтихори ҷашн",
+     "Дар майдон гирдиҳамоии тантанавӣ баргузор шуд. Ҷашн бо консерт анҷом ёфт."),
+    ("ru", "torture", "Ожидание было пыткой",
+     "Пассажиры шесть часов ждали вылета. Для детей ожидание было настоящей пыткой."),
+    ("ru", "police", "ДТП на трассе",
+     "По данным полиции, водитель не справился с управлением. Пострадавших доставили в "
+     "больницу."),
+    ("tg", "police", "Ҳифзи ҳуқуқи инсон дар мактабҳо",
+     "Дар семинар оид ба ҳифзи ҳуқуқи инсон сухан рафт. Ҳифзи ҳуқуқи кӯдакон низ баррасӣ "
+     "шуд."),
+]
+
+
+@pytest.mark.parametrize(("lang", "topic", "title", "text"), FOUND)
+def test_vocabulary_class_is_found(
+    tagger: Tagger, lang: str, topic: str, title: str, text: str
+) -> None:
+    result = tagger.tag(title, text, lang)
+    assert topic in result.topics, result.scores
+
+
+@pytest.mark.parametrize(("lang", "topic", "title", "text"), NOT_FOUND)
+def test_hard_negative_is_not_tagged(
+    tagger: Tagger, lang: str, topic: str, title: str, text: str
+) -> None:
+    assert topic not in tagger.tag(title, text, lang).topics
+
+
+def test_uzbek_apostrophes_may_be_missing(tagger: Tagger) -> None:
+    with_mark = tagger.tag("Aholi hokimlik oldiga to‘plandi", "", "uz").topics
+    without = tagger.tag("Aholi hokimlik oldiga toplandi", "", "uz").topics
+    assert with_mark == without == ["protest"]

@@ -131,11 +131,13 @@ def _count_lines(path: Path) -> int:
         return sum(1 for _ in fh)
 
 
-def _last_log_error(log: Path) -> str:
-    if not log.exists():
-        return "no crawl log"
-    lines = [ln for ln in log.read_text(errors="replace").splitlines() if "ERROR" in ln]
-    return lines[-1][-300:] if lines else "see " + str(log)
+def _first_error(out_dir: Path) -> str:
+    """The first recorded fetch error of a crawl, else where its log is."""
+    errors = out_dir / "errors.jsonl"
+    if errors.exists():
+        for line in errors.read_text(encoding="utf-8").splitlines():
+            return json.loads(line)["message"][:300]
+    return f"see {out_dir / 'crawl.log'}"
 
 
 def run_crawl_process(source: Source, sources_file: Path, data_dir: Path, out_dir: Path,
@@ -173,7 +175,7 @@ def summarise_crawl(source_id: str, out_dir: Path, seconds: float) -> CrawlResul
     pages = sum(fetched.values())
     if pages == 0:
         raise CrawlFailed(
-            f"{source_id}: no page could be fetched ({_last_log_error(out_dir / 'crawl.log')}); "
+            f"{source_id}: no page could be fetched ({_first_error(out_dir)}); "
             "check the network and the source's URLs")
     return CrawlResult(
         source_id=source_id,

@@ -199,6 +199,11 @@ def _pipeline(crawl: Task, sources: list[Source], ctx: RunContext, executor: Exe
             _mark_failed(outcomes[source_id], tags)
 
 
+def _labelled(outcome: SourceOutcome) -> str:
+    message = outcome.message or "failed"
+    return message if message.startswith(outcome.source_id) else f"{outcome.source_id}: {message}"
+
+
 def _mark_failed(outcome: SourceOutcome, error: object) -> None:
     outcome.status, outcome.message = "failed", str(error).splitlines()[0][:300]
 
@@ -268,6 +273,6 @@ def nightly(config_dir: str = "config", data_dir: str = "data",
     create_markdown_artifact(key="nightly-summary", markdown=_summary_markdown(summary),
                              description=f"steppewatch run {run_id}")
     if not ok:
-        raise AllSourcesFailed(run_id, [f"{o.source_id}: {o.message}" for o in outcomes.values()])
+        raise AllSourcesFailed(run_id, [_labelled(o) for o in outcomes.values()])
     return asdict(summary)
 

@@ -122,10 +122,34 @@ def cpu_by_role(memory: TreeMemory) -> dict[str, float]:
     return roles
 
 
-def task_runs(api_url: str, flow_run_id: str) -> list[dict]:
-    """Every task run of a flow run, from the Prefect server's REST API."""
-    body = json.dumps({"flow_runs": {"id": {"any_": [flow_run_id]}}, "limit": 200}).encode()
-    request = urllib.request.Request(f"{api_url.rstrip('/')}/task_runs/filter", data=body,
+def task_runs(api_url: str, flow_run_id: str, wait_s: float = 60.0) -> list[dict]:
+    """Every task run of a flow run, once the server has them all finished (task states
+    reach the server as events, a little after the flow itself has ended)."""
+    deadline = time.monotonic() + wait_s
+    runs = _read_task_runs(api_url, flow_run_id)
+    while time.monotonic() < deadline and not _all_finished(runs):
+        time.sleep(1.0)
+        runs = _read_task_runs(api_url, flow_run_id)
+    return runs
+
+
+def _all_finished(runs: list[dict]) -> bool:
+    names = {r["name"] for r in runs}
+    stages = all(any(n.startswith(p) for n in names) for p in STAGE_PREFIXES.values())
+    return stages and all(r.get("end_time") for r in runs)
+
+
+def _read_task_runs(api_url: str, flow_run_id: str) -> list[dict]:
+    """Task runs of the flow run and of its subflow runs."""
+    children = _post(api_url, "flow_runs/filter",
+                     {"flow_runs": {"parent_flow_run_id": {"any_": [flow_run_id]}}})
+    ids = [flow_run_id, *(c["id"] for c in children)]
+    return _post(api_url, "task_runs/filter", {"flow_runs": {"id": {"any_": ids}}, "limit": 200})
+
+
+def _post(api_url: str, path: str, query: dict) -> list[dict]:
+    request = urllib.request.Request(f"{api_url.rstrip('/')}/{path}",
+                                     data=json.dumps(query).encode(),
                                      headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.loads(response.read())

@@ -141,8 +141,9 @@ def render(payload: dict[str, Any]) -> str:
         "# Benchmark of the nightly pipeline", "",
         f"Machine: {m['usable_cores']} usable cores ({m['cores']} in all), {m['memory_gib']} GiB "
         f"RAM, {m['cpu']}, Python {m['python']}. {payload['sources']} generated outlets, "
-        f"medians of {payload['repeats']} repeats; every figure of a row was measured in the "
-        "same benchmark run. Load average (1, 5, 15 min) before the run: "
+        f"medians of {', '.join(map(str, payload['repeats']))} repeats (per size); every "
+        "figure of a row was measured in the same benchmark run. Load average (1, 5, 15 "
+        "min) before the run: "
         f"{payload['load_before']}, after: {m['load_average']} (other work on the machine "
         "slows the wall-clock figures; the CPU figures below are not affected by it).", "",
         "Reproduce:", "", "```sh", f".venv/bin/python bench/run.py {args}".rstrip(),

@@ -112,7 +112,10 @@ def run_nightly(config: Path, data: Path, api: str, watch: list[int]) -> dict[st
     seconds = time.perf_counter() - started
     outside = {name: cpu_of(proc) - cpu_before[name] for name, proc in others.items()}
     if code != 0:
-        raise RuntimeError(f"steppewatch nightly exited with {code}; see {log}")
+        lines = [ln for ln in log.read_text(errors="replace").splitlines()
+                 if "Error" in ln or "error" in ln]
+        raise RuntimeError(f"steppewatch nightly exited with {code}; see {log}: "
+                           + (lines[-1].strip() if lines else "no error line"))
     return {"seconds": seconds, "memory": peaks_by_role(sampler.memory),
             "cpu_seconds": cpu_by_role(sampler.memory), "cpu_outside": outside,
             "tree_peak": sampler.memory.tree_peak, "extra_peaks": sampler.extra_peaks,
@@ -153,7 +156,7 @@ def one_repeat(gen: dict, work: Path, api: str, watch: list[int], files: list[Pa
             "second": second}
 
 
-def bench_size(n: int, args: argparse.Namespace, out: Path, api: str,
+def bench_size(n: int, repeat_count: int, args: argparse.Namespace, out: Path, api: str,
                watch: list[int]) -> dict[str, Any]:
     port = free_port()
     started = time.perf_counter()
@@ -163,7 +166,7 @@ def bench_size(n: int, args: argparse.Namespace, out: Path, api: str,
     files = sorted((gen["sites"] / "127.0.0.1").glob("bench-*/news/**/*.html"))
     repeats = []
     with ReplayServer(gen["sites"], port):
-        for r in range(args.repeats):
+        for r in range(repeat_count):
             result = one_repeat(gen, out / f"n{n}" / f"run{r}", api, watch, files)
             repeats.append(result)
             print(f"N={n} repeat {r + 1}: first {result['first']['seconds']:.1f} s, "
@@ -179,27 +182,37 @@ def machine() -> dict[str, Any]:
             "load_average": [round(x, 1) for x in os.getloadavg()]}
 
 
+def save(payload: dict[str, Any], results: Path, figures: Path | None) -> None:
+    payload["machine"] = machine()
+    if figures:
+        figures.write_text(json.dumps(payload, indent=1, default=str))
+    write_report(results, payload)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, nargs="+", default=[1000, 5000], help="article pages")
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, nargs="+", default=[3],
+                        help="repeats per size (one value for all, or one per --n)")
     parser.add_argument("--sources", type=int, default=4, help="outlets the pages are split over")
     parser.add_argument("--work", type=Path, help="working folder (default: a temporary one)")
     parser.add_argument("--results", type=Path, default=RESULTS, help="markdown report to write")
     parser.add_argument("--json", type=Path, help="also write every measured figure here")
     args = parser.parse_args(argv)
+    repeats = args.repeats * len(args.n) if len(args.repeats) == 1 else args.repeats
+    if len(repeats) != len(args.n):
+        parser.error("give one --repeats value, or one per --n")
     load_before = [round(x, 1) for x in os.getloadavg()]
+    payload: dict[str, Any] = {"load_before": load_before, "sources": args.sources,
+                               "argv": sys.argv[1:] if argv is None else argv,
+                               "repeats": repeats, "sizes": []}
     with tempfile.TemporaryDirectory(prefix="steppewatch-bench-") as tmp:
         work = args.work or Path(tmp)
         with prefect_server(work / "prefect-server") as (api, server_pid):
             watch = [server_pid] if server_pid else []
-            sizes = [bench_size(n, args, work, api, watch) for n in args.n]
-        payload = {"machine": machine(), "load_before": load_before,
-                   "argv": sys.argv[1:] if argv is None else argv,
-                   "sources": args.sources, "repeats": args.repeats, "sizes": sizes}
-        if args.json:
-            args.json.write_text(json.dumps(payload, indent=1, default=str))
-        write_report(args.results, payload)
+            for n, count in zip(args.n, repeats, strict=True):
+                payload["sizes"].append(bench_size(n, count, args, work, api, watch))
+                save(payload, args.results, args.json)  # each finished size is kept
     print(f"results: {args.results}")
     return 0
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.console import Console
 from rich.markup import escape
 
 from flows.cli import app, data_dir, err, fail, out
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
     from warehouse.search import SearchHit
 
+TABLE_FILE_WIDTH = 200  # a table written to a file is not folded to a terminal's width
 NO_SHELL = ("give the SQL as an argument or on stdin, or --saved NAME; "
             "steppewatch never opens an interactive shell on the warehouse")
 
@@ -113,12 +115,15 @@ def _emit(columns: list[str], rows: list[tuple], fmt: str, output: Path | None) 
     if fmt == "table" and output is None:
         print_table(out, columns, rows)
         return
-    text = format_rows(columns, rows, "csv" if fmt == "table" else fmt) + "\n"
     if output is None:
-        sys.stdout.write(text)
-    else:
-        output.write_text(text, encoding="utf-8")
-        err.print(f"wrote {len(rows)} rows to {output}", highlight=False)
+        sys.stdout.write(format_rows(columns, rows, fmt) + "\n")
+        return
+    with output.open("w", encoding="utf-8") as handle:
+        if fmt == "table":
+            print_table(Console(file=handle, width=TABLE_FILE_WIDTH), columns, rows)
+        else:
+            handle.write(format_rows(columns, rows, fmt) + "\n")
+    err.print(f"wrote {len(rows)} rows to {output}", highlight=False)
 
 
 @app.command()

@@ -8,6 +8,7 @@ later stage (load, alert) broke.
 from __future__ import annotations
 
 import secrets
+import threading
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -91,7 +92,7 @@ def begin_run(ctx: RunContext, sources: list[Source], mode: str, topics_version:
     """Finish runs a crash left behind, record this run, and list the URLs already stored."""
     ctx.run_dir.mkdir(parents=True, exist_ok=True)
     languages = {s.id: list(s.languages) for s in sources}
-    recovered = recover_runs(ctx.data_dir, ctx.run_id, Tagger.from_file(topics_file), languages)
+    recovered = recover_runs(ctx.data_dir, ctx.run_id, load_tagger(topics_file), languages)
     if recovered:
         get_run_logger().warning("finished the work of interrupted runs %s", ", ".join(recovered))
     with open_warehouse(ctx.data_dir) as con:
@@ -139,7 +140,21 @@ def extract_task(source: Source, ctx: RunContext, executor: Executor) -> Extract
 
 @task(name="tag-source", cache_policy=NO_CACHE, task_run_name="tag-{source_id}")
 def tag_task(source_id: str, ctx: RunContext, topics_file: Path) -> int:
-    return tag_source(ctx.run_dir / source_id, Tagger.from_file(topics_file))
+    return tag_source(ctx.run_dir / source_id, load_tagger(topics_file))
+
+
+_TAGGERS: dict[tuple[Path, bytes], Tagger] = {}
+_TAGGERS_LOCK = threading.Lock()
+
+
+def load_tagger(topics_file: Path) -> Tagger:
+    """One parsed Tagger per topics file content and process. The query parser (luqum on
+    ply) is not thread-safe, and tag tasks run in parallel threads."""
+    key = (topics_file.resolve(), topics_file.read_bytes())
+    with _TAGGERS_LOCK:
+        if key not in _TAGGERS:
+            _TAGGERS[key] = Tagger.from_file(topics_file)
+        return _TAGGERS[key]
 
 
 @task(name="load", cache_policy=NO_CACHE)
@@ -253,7 +268,7 @@ def nightly(config_dir: str = "config", data_dir: str = "data",
     settings = load_settings(Path(config_dir).resolve(), Path(data_dir).resolve())
     sources = [s for s in load_sources(settings.sources_file)
                if not only_sources or s.id in only_sources]
-    tagger_version = Tagger.from_file(settings.topics_file).version
+    tagger_version = load_tagger(settings.topics_file).version
     run_id = new_run_id()
     ctx = RunContext(run_id, settings.data_dir / "runs" / run_id, settings.data_dir,
                      settings.sources_file, settings.data_dir / "runs" / run_id / "seen.txt",

@@ -1,5 +1,5 @@
 """Two nightly runs (`steppewatch demo`) delivering to Telegram on loopback: the second run
-sends only stories first seen in it, and nothing the first run sent."""
+(one more outlet) sends only stories first seen in it, and nothing the first run sent."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ api_base = "{api.url}"
         args = ["--config", str(config), "--data", str(data), "demo"]
         run_cli([*args, "--source", "kloop"], env=env)
         sent_first = len(api.posts)
-        run_cli(args, env=env)
+        run_cli([*args, "--source", "kloop", "--source", "24kg"], env=env)
         posts = [p["json"]["text"] for p in api.posts]
 
     with duckdb.connect(str(data / WAREHOUSE_FILE), read_only=True) as con:

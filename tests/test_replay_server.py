@@ -430,3 +430,40 @@ def compare_trees(left: Path, right: Path) -> list[str]:
         if not ((left / n).is_file() and (right / n).is_file())
         or not filecmp.cmp(left / n, right / n, shallow=False)
     )
+
+
+@pytest.mark.parametrize(("url", "location"), [
+    ("https://www.gazeta.uz/", "https://www.gazeta.uz/ru/"),
+    ("https://www.inform.kz/", "https://www.inform.kz/ru"),
+    ("https://uza.uz/", "https://uza.uz/ru"),
+    ("https://tdh.gov.tm/", "https://tdh.gov.tm/tk"),
+])
+def test_multilingual_news_sites_redirect_their_root(
+    server: ReplayServer, url: str, location: str
+) -> None:
+    resp = fetch(server, url)
+    assert resp.status == 301 and resp.headers["Location"] == location
+
+
+def test_newsroom_listing_pages_and_feeds(server: ReplayServer) -> None:
+    first = fetch(server, "https://www.inform.kz/ru/lenta")
+    second = fetch(server, "https://www.inform.kz/ru/lenta/?page=2")
+    assert first.status == second.status == 200 and first.body != second.body
+    assert 'rel="next" href="/ru/lenta/?page=2"' in first.text
+    items = feed_items(server, "https://www.gazeta.uz/oz/rss/")
+    assert items and all("/oz/2026/11/" in item.findtext("link", "") for item in items)
+    khovar = fetch(server, "https://khovar.tj/rus/feed/")
+    assert khovar.headers["Content-Type"] == "application/rss+xml; charset=UTF-8"
+    assert "<language>ru-RU</language>" in khovar.text
+    assert "<language>tg-TJ</language>" in fetch(server, "https://khovar.tj/feed/").text
+
+
+@pytest.mark.parametrize("host", ["www.azathabar.com", "tdh.gov.tm"])
+def test_turkmen_pages_are_turkmen_latin(server: ReplayServer, host: str) -> None:
+    source = next(s for s in SOURCES if s["allowed_hosts"][0] == host)
+    listing = fetch(server, source["listings"][0])
+    article = next(u for u in links(source["listings"][0], listing.text)
+                   if re.fullmatch(source["article_pattern"], u))
+    body = fetch(server, article).text
+    assert '<html lang="tk"' in body
+    assert len(re.findall(r"[äçňöşüýž]", body)) > 30

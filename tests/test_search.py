@@ -143,15 +143,19 @@ def test_find_stories_works_inside_sql(warehouse: Path) -> None:
     assert {r["language"] for r in rows} == {"ru", "ky"}
 
 
-def test_refresh_indexes_new_articles_and_drops_deleted(tmp_path: Path) -> None:
+def test_refresh_follows_new_deleted_and_changed_articles(tmp_path: Path) -> None:
     build_warehouse(tmp_path)
     with open_warehouse(tmp_path) as con:
         con.execute("DELETE FROM articles WHERE article_id = 'a-ru'")
         con.execute("INSERT INTO articles SELECT * REPLACE ('a-new' AS article_id, "
                     "'https://en.example.org/new' AS url, 'Sandstorm' AS title) "
                     "FROM articles WHERE article_id = 'a-en'")
+        con.execute("UPDATE articles SET text = 'Протестующих задержали', text_sha1 = 'new' "
+                    "WHERE article_id = 'a-kk'")
         refresh = refresh_search_index(con)
-        assert (refresh.documents, refresh.added) == (len(ARTICLES), 1)
+        assert (refresh.documents, refresh.added) == (len(ARTICLES), 2)
+        assert [h.article_id for h in search_stories(con, "протестующие")] == ["a-kk"]
+        assert search_stories(con, "қызметкерлері") == []
         assert [h.article_id for h in search_stories(con, "пытка")] == []
         assert [h.article_id for h in search_stories(con, "sandstorm")] == ["a-new"]
 

@@ -63,12 +63,14 @@ def fixture_urls(source_id: str) -> list[str]:
 def menu_urls(source: Source) -> list[str]:
     """Menu, footer and service pages of an outlet: generic ones and its replay chrome's."""
     prefixes = {"/"} | {urlsplit(u).path.rstrip("/") + "/" for u in source.listings}
-    urls = [f"https://{source.hosts[0]}{prefix}{path}" for prefix in prefixes for path in MENU_PATHS]
-    chrome_file = REPLAY / "templates" / BUILD.template_set_of(RAW_SOURCES[source.id]) / "outlets.toml"
+    host = source.hosts[0]
+    urls = [f"https://{host}{prefix}{path}" for prefix in prefixes for path in MENU_PATHS]
+    template_set = BUILD.template_set_of(RAW_SOURCES[source.id])
+    chrome_file = REPLAY / "templates" / template_set / "outlets.toml"
     chrome = tomllib.loads(chrome_file.read_text("utf-8"))[source.id]
     for edition in (v for v in chrome.values() if isinstance(v, dict)):
         for _label, href, *_ in edition.get("nav", []) + edition.get("footer", []):
-            urls.append(urljoin(f"https://{source.hosts[0]}/", href))
+            urls.append(urljoin(f"https://{host}/", href))
     return urls
 
 

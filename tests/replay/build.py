@@ -43,7 +43,7 @@ LOCALES = {
 }
 RELATED = 4  # related-articles block on article pages
 TRACKING = re.compile(r"\?utm_[^#]*$")  # what the crawler's canonical_url strips from our links
-TEMPLATE_SETS = {"pangea": "pangea", "wordpress": "wordpress"}  # custom outlets: see template_set_of
+TEMPLATE_SETS = {"pangea": "pangea", "wordpress": "wordpress"}  # custom: template_set_of
 NEWSROOM = "newsroom"  # the shared set of custom CMSs without a template set of their own
 
 

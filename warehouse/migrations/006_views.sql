@@ -1,19 +1,11 @@
 -- The analysts' interface: documented views `stories`, `topic_daily`, `source_health`, and the
 -- full-text search documents (`search_docs`) with the normalisation both sides of a search use.
 -- Views name every column they read, so a column added to a table later never breaks them
--- (a `SELECT *` view fails in DuckDB once its table gains a column).
+-- (a `SELECT *` view fails in DuckDB once its table gains a column). Countries and places
+-- come from article_places (migration 003), the run figures from source_runs (001, 004).
 
 CREATE OR REPLACE VIEW stories AS
-WITH article_rows AS (
-    -- `articles` gains `countries` and `places` (places named in the text) in a later schema;
-    -- until then they are NULL here. UNION ALL BY NAME with an empty first branch keeps
-    -- whichever columns the table has; the optimiser drops the empty branch.
-    SELECT * FROM (
-        SELECT NULL::VARCHAR AS article_id, NULL::VARCHAR[] AS countries,
-               NULL::VARCHAR[] AS places
-        WHERE false
-    ) UNION ALL BY NAME SELECT * FROM articles
-), topic_lists AS (
+WITH topic_lists AS (
     SELECT article_id,
            list(topic ORDER BY topic) AS topics,
            max(score)                 AS top_score
@@ -30,9 +22,9 @@ SELECT
     a.article_id,
     a.source_id,
     s.name                                                AS outlet,
-    CASE WHEN len(a.countries) > 0 THEN a.countries ELSE s.countries END AS countries,
+    CASE WHEN len(p.countries) > 0 THEN p.countries ELSE s.countries END AS countries,
     s.countries                                           AS outlet_countries,
-    coalesce(a.places, []::VARCHAR[])                     AS places,
+    coalesce(p.places, []::VARCHAR[])                     AS places,
     a.language,
     a.published_at,
     a.extracted_at                                        AS first_seen_at,
@@ -52,9 +44,10 @@ SELECT
     c.warc_length,
     a.first_run_id,
     a.text
-FROM article_rows a
+FROM articles a
 JOIN sources s USING (source_id)
 JOIN captures c USING (capture_id)
+LEFT JOIN article_places p USING (article_id)
 LEFT JOIN topic_lists tl USING (article_id)
 LEFT JOIN matched m USING (article_id);
 
@@ -71,7 +64,8 @@ CREATE OR REPLACE VIEW source_health AS
 WITH runs AS (
     SELECT r.run_id, cr.started_at, cr.mode, r.source_id, r.status, r.message,
            r.pages_fetched, r.article_pages, r.skipped_seen, r.articles_new, r.errors,
-           r.bytes, r.seconds,
+           r.bytes, r.seconds, r.not_modified, r.revisited, r.versions_new, r.coverage_gaps,
+           r.errors_by_kind,
            -- Runs since the last ok / productive run share a group number.
            count(*) FILTER (WHERE r.status = 'ok') OVER w          AS ok_group,
            count(*) FILTER (WHERE r.articles_new > 0) OVER w       AS productive_group,
@@ -84,8 +78,8 @@ WITH runs AS (
                  ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
 )
 SELECT run_id, started_at, mode, source_id, src.name AS outlet, status, message,
-       pages_fetched, article_pages, skipped_seen, articles_new, errors, bytes, seconds,
-       last_ok_at,
+       pages_fetched, article_pages, skipped_seen, articles_new, errors, errors_by_kind,
+       not_modified, revisited, versions_new, coverage_gaps, bytes, seconds, last_ok_at,
        count(*) FILTER (WHERE status <> 'ok') OVER (
            PARTITION BY source_id, ok_group ORDER BY started_at
            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)     AS failed_in_a_row,
@@ -104,6 +98,7 @@ LEFT JOIN sources src USING (source_id);
 -- their inflected forms. Words of the other languages match by their exact form.
 CREATE TABLE IF NOT EXISTS search_docs (
     article_id  VARCHAR PRIMARY KEY,
+    text_sha1   VARCHAR NOT NULL,      -- of the article text indexed: a changed text is redone
     title       VARCHAR NOT NULL,
     text        VARCHAR NOT NULL
 );
@@ -128,7 +123,7 @@ COMMENT ON COLUMN stories.source_id IS 'Id of the outlet in config/sources.toml.
 COMMENT ON COLUMN stories.outlet IS 'Name of the outlet.';
 COMMENT ON COLUMN stories.countries IS 'Countries the story is about (ISO codes): those of the places it names, else the outlet''s countries.';
 COMMENT ON COLUMN stories.outlet_countries IS 'Countries the outlet covers (ISO codes, from sources.toml).';
-COMMENT ON COLUMN stories.places IS 'Places of the five countries named in the story (empty when none is found).';
+COMMENT ON COLUMN stories.places IS 'Places of the five countries the story names (English names from config/places.toml; empty when none is found).';
 COMMENT ON COLUMN stories.language IS 'Language of the text: ru, en, kk, ky, uz or tg.';
 COMMENT ON COLUMN stories.published_at IS 'Publication time the page declares (NULL when it declares none).';
 COMMENT ON COLUMN stories.first_seen_at IS 'When steppewatch first extracted the article.';
@@ -169,6 +164,11 @@ COMMENT ON COLUMN source_health.article_pages IS 'Article pages fetched.';
 COMMENT ON COLUMN source_health.skipped_seen IS 'Article URLs not fetched because they were already stored.';
 COMMENT ON COLUMN source_health.articles_new IS 'Articles stored for the first time by this run.';
 COMMENT ON COLUMN source_health.errors IS 'Pages that failed to fetch or held no article.';
+COMMENT ON COLUMN source_health.errors_by_kind IS 'The errors counted by kind, as JSON: {"http_404": 2, "timeout": 1}.';
+COMMENT ON COLUMN source_health.not_modified IS 'Feeds and sitemaps that answered 304 Not Modified to a conditional request.';
+COMMENT ON COLUMN source_health.revisited IS 'Stored articles fetched again to catch edits.';
+COMMENT ON COLUMN source_health.versions_new IS 'Revisited articles whose text had changed (see article_versions).';
+COMMENT ON COLUMN source_health.coverage_gaps IS 'Articles listed for the first time but not stored (see the coverage_gaps view).';
 COMMENT ON COLUMN source_health.bytes IS 'Bytes downloaded.';
 COMMENT ON COLUMN source_health.seconds IS 'Crawl time in seconds.';
 COMMENT ON COLUMN source_health.last_ok_at IS 'Start of the latest run up to this one in which the outlet was ok.';

@@ -1,7 +1,10 @@
 -- Bring the search documents in line with `articles`: drop those of articles no longer
--- stored, add those of new articles (only these are normalised; see search_terms).
-DELETE FROM search_docs WHERE article_id NOT IN (SELECT article_id FROM articles);
+-- stored or whose text changed, add those missing (only these are normalised; see
+-- search_terms in migration 006).
+DELETE FROM search_docs d
+WHERE NOT EXISTS (SELECT 1 FROM articles a
+                  WHERE a.article_id = d.article_id AND a.text_sha1 = d.text_sha1);
 INSERT OR IGNORE INTO search_docs
-SELECT article_id, search_terms(title), search_terms(text)
+SELECT article_id, text_sha1, search_terms(title), search_terms(text)
 FROM articles
 WHERE article_id NOT IN (SELECT article_id FROM search_docs);

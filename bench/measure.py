@@ -19,6 +19,8 @@ from warcio.archiveiterator import ArchiveIterator
 from crawlers.warc import WarcArchive
 
 SAMPLE_SECONDS = 0.1
+# A process not (yet) recognised: a child forked from the flow looks like it until exec.
+OTHER = "other: "
 STAGE_PREFIXES = {"crawl": "crawl-", "extract": "extract-", "tag": "tag-", "load": "load",
                   "alert": "alert"}
 
@@ -30,7 +32,7 @@ def process_role(proc: psutil.Process, root_pid: int) -> str:
     try:
         cmd = proc.cmdline()
     except psutil.Error:
-        return "gone"
+        return OTHER + "gone"
     joined = " ".join(cmd)
     if "crawlers.run_crawl" in joined:
         return "crawl " + cmd[cmd.index("--source") + 1] if "--source" in cmd else "crawl"
@@ -38,7 +40,7 @@ def process_role(proc: psutil.Process, root_pid: int) -> str:
         return "multiprocessing resource tracker"
     if "spawn_main" in joined or "multiprocessing" in joined:
         return "extract worker"
-    return " ".join(cmd[:3])[:60]
+    return OTHER + " ".join(cmd[:3])[:60]
 
 
 @dataclass
@@ -93,9 +95,10 @@ class TreeSampler:
                 continue
             self.memory.cpu[proc.pid] = times.user + times.system
             total += rss
-            role, peak = self.memory.peaks.get(proc.pid, (None, 0))
-            if rss > peak:
-                self.memory.peaks[proc.pid] = (role or process_role(proc, self.pid), rss)
+            role, peak = self.memory.peaks.get(proc.pid, (OTHER, 0))
+            if role.startswith(OTHER):
+                role = process_role(proc, self.pid)
+            self.memory.peaks[proc.pid] = (role, max(rss, peak))
         self.memory.tree_peak = max(self.memory.tree_peak, total)
         for proc in self.extra:
             try:

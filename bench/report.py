@@ -88,6 +88,8 @@ def _memory(figs: list[dict[str, Any]]) -> list[str]:
     lines = ["| process | " + " | ".join(f"N={f['n']:,} MiB" for f in figs) + " |",
              "|---|" + "---|" * len(figs)]
     for role in roles:
+        if not any(f["memory"].get(role) for f in figs):
+            continue
         lines.append(f"| {role} | " + " | ".join(f"{f['memory'].get(role, 0) / MIB:.0f}"
                                                   for f in figs) + " |")
     lines.append("| **whole tree at once** | " + " | ".join(f"{f['tree_peak'] / MIB:.0f}"
@@ -102,6 +104,8 @@ def _cpu(figs: list[dict[str, Any]]) -> list[str]:
     lines = ["| process | " + " | ".join(f"N={f['n']:,} CPU ms/page" for f in figs) + " |",
              "|---|" + "---|" * len(figs)]
     for role in roles:
+        if not any(f["cpu"].get(role) for f in figs):
+            continue
         lines.append(f"| {role} | " + " | ".join(f"{f['cpu'].get(role, 0):.2f}" for f in figs)
                      + " |")
     lines.append("| **pipeline, all processes** | " + " | ".join(

@@ -13,6 +13,8 @@ COOKIES_ENABLED = False
 
 # Politeness: few parallel requests per host, a delay AutoThrottle adapts to the server.
 CONCURRENT_REQUESTS = 16
+# Items are small JSON lines; a few parallel item workers cost less CPU than the default 100.
+CONCURRENT_ITEMS = 4
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.0
 AUTOTHROTTLE_ENABLED = True

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ctypes
+import functools
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -117,11 +119,14 @@ def _optional(table: dict[str, Any], key: str, kind: type) -> Any:
     return kind(table[key]) if key in table else None
 
 
-def die_with_parent() -> None:
+def die_with_parent(parent_pid: int) -> None:
     """In the child: be killed when the nightly process dies, even by SIGKILL (Linux), so a
-    killed run leaves no crawler writing on behind it."""
+    killed run leaves no crawler or worker behind it. A parent that died before this ran
+    is seen by the changed parent pid."""
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent_pid:
+        os._exit(1)
 
 
 def _count_lines(path: Path) -> int:
@@ -157,7 +162,7 @@ def run_crawl_process(source: Source, sources_file: Path, data_dir: Path, out_di
     started = time.monotonic()
     try:
         proc = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s,
-                              preexec_fn=die_with_parent)
+                              preexec_fn=functools.partial(die_with_parent, os.getpid()))
     except subprocess.TimeoutExpired:
         raise CrawlFailed(
             f"{source.id}: crawl still running after {timeout_s:.0f} s; stopped") from None

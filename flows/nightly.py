@@ -7,6 +7,7 @@ later stage (load, alert) broke.
 
 from __future__ import annotations
 
+import os
 import secrets
 import threading
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -252,7 +253,7 @@ def process_sources(sources: list[Source], ctx: RunContext,
         _pipeline(crawl, sources, ctx, None, settings.topics_file, outcomes)
         return outcomes
     with ProcessPoolExecutor(settings.extract_workers, mp_context=get_context("spawn"),
-                             initializer=die_with_parent) as pool:
+                             initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
         _pipeline(crawl, sources, ctx, pool, settings.topics_file, outcomes)
     return outcomes
 

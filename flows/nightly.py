@@ -144,14 +144,15 @@ def tag_task(source_id: str, ctx: RunContext, topics_file: Path) -> int:
     return tag_source(ctx.run_dir / source_id, load_tagger(topics_file))
 
 
-_TAGGERS: dict[tuple[Path, bytes], Tagger] = {}
+_TAGGERS: dict[tuple[int, Path, bytes], Tagger] = {}
 _TAGGERS_LOCK = threading.Lock()
 
 
 def load_tagger(topics_file: Path) -> Tagger:
-    """One parsed Tagger per topics file content and process. The query parser (luqum on
-    ply) is not thread-safe, and tag tasks run in parallel threads."""
-    key = (topics_file.resolve(), topics_file.read_bytes())
+    """One parsed Tagger per thread and topics file content. Tag tasks run in parallel
+    threads, and neither the query parser (luqum on ply) nor the Snowball stemmers are
+    thread-safe: parsing is serialised, and each thread tags with its own Tagger."""
+    key = (threading.get_ident(), topics_file.resolve(), topics_file.read_bytes())
     with _TAGGERS_LOCK:
         if key not in _TAGGERS:
             _TAGGERS[key] = Tagger.from_file(topics_file)
@@ -221,7 +222,9 @@ def _labelled(outcome: SourceOutcome) -> str:
 
 
 def _mark_failed(outcome: SourceOutcome, error: object) -> None:
-    outcome.status, outcome.message = "failed", str(error).splitlines()[0][:300]
+    lines = str(error).splitlines()
+    reason = lines[0] if lines and lines[0] else type(error).__name__
+    outcome.status, outcome.message = "failed", reason[:300]
 
 
 def _summary_markdown(summary: RunSummary) -> str:

@@ -42,6 +42,7 @@ from flows.tag import tag_source
 from flows.tagging.tagger import Tagger
 from warehouse.connection import open_warehouse
 from warehouse.load import SourceRun, finish_run, load_run, start_run, upsert_sources
+from warehouse.search import refresh_search_index
 
 
 @dataclass
@@ -163,7 +164,9 @@ def load_tagger(topics_file: Path) -> Tagger:
 def load_task(ctx: RunContext, outcomes: list[SourceOutcome]) -> dict[str, int]:
     runs = [_source_run(o) for o in outcomes]
     with open_warehouse(ctx.data_dir) as con:
-        return load_run(con, ctx.run_id, ctx.run_dir, runs, on_statement=crash_point)
+        new = load_run(con, ctx.run_id, ctx.run_dir, runs, on_statement=crash_point)
+        refresh_search_index(con)  # fts cannot update an index in place: rebuilt per load
+        return new
 
 
 def _source_run(o: SourceOutcome) -> SourceRun:

@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import ROOT, run_cli
 from warehouse.connection import open_warehouse
-from warehouse.search import index_ready, refresh_search_index
+from warehouse.search import index_ready
 
 DOC = ROOT / "docs" / "QUERIES.md"
 EXAMPLE = re.compile(r"^### (\d+)\. (.+?)$(.*?)(?=^### |\Z)", re.M | re.S)
@@ -34,8 +34,7 @@ def demo_data(tmp_path_factory: pytest.TempPathFactory, prefect_api: str) -> Pat
     data = tmp_path_factory.mktemp("demo")
     run_cli(["--data", str(data), "demo"], env={"PREFECT_API_URL": prefect_api})
     with open_warehouse(data) as con:
-        if not index_ready(con):  # until the nightly load step refreshes it itself
-            refresh_search_index(con)
+        assert index_ready(con)  # the nightly load step refreshed the search index
     return data
 
 

@@ -129,7 +129,7 @@ def die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
-def _count_lines(path: Path) -> int:
+def count_lines(path: Path) -> int:
     if not path.exists():
         return 0
     with path.open("rb") as fh:
@@ -187,7 +187,7 @@ def summarise_crawl(source_id: str, out_dir: Path, seconds: float) -> CrawlResul
         pages_fetched=pages,
         article_pages=fetched.get("article", 0),
         skipped_seen=int(stats.get("steppewatch/skipped_seen", 0)),
-        errors=_count_lines(out_dir / "errors.jsonl"),
+        errors=count_lines(out_dir / "errors.jsonl"),
         bytes=int(stats.get("steppewatch/bytes", 0)),
         seconds=round(seconds, 2),
         not_modified=int(stats.get("steppewatch/not_modified", 0)),

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from flows.crawl import count_lines
 from flows.extract import extract_source
 from flows.tag import tag_source
 from flows.tagging.tagger import Tagger
@@ -48,13 +49,12 @@ def _is_json(line: str) -> bool:
 
 def _source_run(source_dir: Path) -> SourceRun:
     captures = [json.loads(ln) for ln in (source_dir / "captures.jsonl").open(encoding="utf-8")]
-    errors = (source_dir / "errors.jsonl")
     return SourceRun(
         source_id=source_dir.name, status="ok", message="recovered after an interrupted run",
         pages_fetched=len(captures),
         article_pages=sum(1 for c in captures if c["kind"] == "article"),
         skipped_seen=0,
-        errors=sum(1 for _ in errors.open()) if errors.exists() else 0,
+        errors=count_lines(source_dir / "errors.jsonl"),
         bytes=sum(c["bytes"] for c in captures), seconds=0.0,
     )
 

@@ -136,6 +136,7 @@ def settings_toml(sources: int, extract_workers: int) -> str:
 [crawl]
 user_agent = "steppewatch-bench/0.1 (+http://127.0.0.1/bench)"
 requests_per_host = 16
+autothrottle = false
 max_parallel_sources = {sources}
 source_timeout_minutes = 240
 source_retries = 0

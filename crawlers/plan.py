@@ -34,6 +34,7 @@ class CrawlPlan:
     crawl_delay_max: float | None = None
     max_page_bytes: int | None = None
     concurrent_per_host: int | None = None
+    autothrottle: bool | None = None
 
     def write(self, path: Path) -> None:
         path.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=1), "utf-8")
@@ -49,5 +50,6 @@ class CrawlPlan:
                  "RETRY_BACKOFF_BASE": self.retry_backoff,
                  "RETRY_AFTER_MAX": self.retry_after_max, "CRAWL_DELAY_MAX": self.crawl_delay_max,
                  "DOWNLOAD_MAXSIZE": self.max_page_bytes,
-                 "CONCURRENT_REQUESTS_PER_DOMAIN": self.concurrent_per_host}
+                 "CONCURRENT_REQUESTS_PER_DOMAIN": self.concurrent_per_host,
+                 "AUTOTHROTTLE_ENABLED": self.autothrottle}
         return {name: value for name, value in names.items() if value is not None}

@@ -105,6 +105,7 @@ def crawl_options(crawl: dict[str, Any], since: str | None = None,
         max_page_bytes=(int(float(crawl["max_page_mb"]) * 1024 * 1024)
                         if "max_page_mb" in crawl else None),
         concurrent_per_host=_optional(crawl, "requests_per_host", int),
+        autothrottle=_optional(crawl, "autothrottle", bool),
     )
     return CrawlOptions(
         since=plan.since, now=parse_now(now),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 
 from crawlers.extraction import ExtractionError, extract_article
 from crawlers.warc import read_response
+from flows.labelling import worker_labeller
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,7 @@ class ExtractCounts:
     source_id: str
     articles: int
     errors: int
+    tags: int = 0
 
 
 def article_id(url: str) -> str:
@@ -70,67 +73,162 @@ def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
 
 
 def extract_source(source_id: str, languages: list[str], source_dir: Path, data_dir: Path,
-                   executor: Executor | None = None) -> ExtractCounts:
+                   executor: Executor | None = None,
+                   topics_file: Path | None = None) -> ExtractCounts:
     """Extract every page the crawl stored for one source into extracted.jsonl (articles)
-    and extract_errors.jsonl, written as results arrive so no source is held in memory."""
-    pages = read_jsonl(source_dir / "pages.jsonl")
-    if executor is None:
-        results: Iterable[dict[str, Any]] = (extract_page(str(data_dir), p, languages)
-                                             for p in pages)
-    else:
-        # Batches keep the pool's per-page hand-over cost small next to the extraction.
-        results = executor.map(_extract_batch, _batches(pages, str(data_dir), languages))
-        results = (row for batch in results for row in batch)
-    articles = errors = 0
-    with _AtomicJsonl(source_dir / "extracted.jsonl") as good, \
-            _AtomicJsonl(source_dir / "extract_errors.jsonl") as bad:
-        for row in results:
-            if row.pop("error", False):
-                bad.write(row)
-                errors += 1
-            elif "text" in row:
-                good.write(row)
-                articles += 1
-    return ExtractCounts(source_id, articles, errors)
+    and extract_errors.jsonl, written as results arrive so no source is held in memory.
+    With `topics_file`, each article is also tagged on the spot (tagged.jsonl, places.jsonl)."""
+    stream = StreamingExtraction(source_id, languages, source_dir, data_dir, topics_file,
+                                 executor)
+    return stream.finish()
 
 
 EXTRACT_BATCH = 16
+# Batches handed to the pool but not yet written; beyond this the poll waits for the oldest.
+MAX_BATCHES_IN_FLIGHT = 64
 
 
-def _batches(pages: Iterator[dict[str, Any]], data_dir: str,
-             languages: list[str]) -> Iterator[tuple[str, list[dict[str, Any]], list[str]]]:
-    batch: list[dict[str, Any]] = []
+class PageFeed:
+    """The whole lines appended to a crawl's pages.jsonl since the last read (the crawl
+    process appends and flushes one line per article page, after its WARC record)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.offset = 0
+
+    def new_pages(self) -> list[dict[str, Any]]:
+        if not self.path.exists():
+            return []
+        with self.path.open("rb") as fh:
+            fh.seek(self.offset)
+            data = fh.read()
+        whole = data[:data.rfind(b"\n") + 1]
+        self.offset += len(whole)
+        return [json.loads(line) for line in whole.splitlines() if line.strip()]
+
+
+class StreamingExtraction:
+    """Extraction (and tagging) of one source's pages, started while its crawl still runs.
+
+    Each `poll` hands the pages the crawl wrote since the last one to the worker pool in
+    batches and writes the finished batches, in order; `finish` does the rest once the
+    crawl is over and commits the files; `abort` drops them. Without a pool the pages are
+    processed in the calling thread (Dask workers, recovery, tests)."""
+
+    def __init__(self, source_id: str, languages: list[str], source_dir: Path, data_dir: Path,
+                 topics_file: Path | None = None, executor: Executor | None = None) -> None:
+        self.source_id = source_id
+        self.job = (str(data_dir), list(languages), str(topics_file) if topics_file else None)
+        self.executor = executor
+        self.feed = PageFeed(source_dir / "pages.jsonl")
+        self.waiting: list[dict[str, Any]] = []
+        self.in_flight: deque[Future[list[dict[str, Any]]]] = deque()
+        self.out = StagingWriter(source_dir, tagging=topics_file is not None)
+
+    def poll(self, final: bool = False) -> None:
+        self.waiting += self.feed.new_pages()
+        while len(self.waiting) >= EXTRACT_BATCH or (final and self.waiting):
+            batch, self.waiting = self.waiting[:EXTRACT_BATCH], self.waiting[EXTRACT_BATCH:]
+            if self.executor is None:
+                self.out.write_all(process_batch((*self.job, batch)))
+            else:
+                self.in_flight.append(self.executor.submit(process_batch, (*self.job, batch)))
+        self._write_done(block=len(self.in_flight) > MAX_BATCHES_IN_FLIGHT)
+
+    def _write_done(self, block: bool) -> None:
+        while self.in_flight and (block or self.in_flight[0].done()):
+            self.out.write_all(self.in_flight.popleft().result())
+            block = block and len(self.in_flight) > MAX_BATCHES_IN_FLIGHT
+
+    def finish(self) -> ExtractCounts:
+        try:
+            self.poll(final=True)
+            while self.in_flight:
+                self.out.write_all(self.in_flight.popleft().result())
+        except BaseException:
+            self.abort()
+            raise
+        self.out.commit()
+        return ExtractCounts(self.source_id, self.out.articles, self.out.errors, self.out.tags)
+
+    def abort(self) -> None:
+        for future in self.in_flight:
+            future.cancel()
+        self.in_flight.clear()
+        self.out.discard()
+
+
+def process_batch(job: tuple[str, list[str], str | None, list[dict[str, Any]]]
+                  ) -> list[dict[str, Any]]:
+    """Extract (and tag) a batch of pages: one staged record per page (in a worker)."""
+    data_dir, languages, topics_file, pages = job
+    labeller = worker_labeller(Path(topics_file)) if topics_file else None
+    tagged_at = datetime.now(UTC).isoformat()
+    records = []
     for page in pages:
-        batch.append(page)
-        if len(batch) == EXTRACT_BATCH:
-            yield data_dir, batch, languages
-            batch = []
-    if batch:
-        yield data_dir, batch, languages
+        row = extract_page(data_dir, page, languages)
+        if labeller and not row.get("error") and "text" in row:
+            row["_tags"] = labeller.tags(row, tagged_at)
+            row["_places"] = labeller.places(row)
+        records.append(row)
+    return records
 
 
-def _extract_batch(job: tuple[str, list[dict[str, Any]], list[str]]) -> list[dict[str, Any]]:
-    data_dir, pages, languages = job
-    return [extract_page(data_dir, page, languages) for page in pages]
+class StagingWriter:
+    """extracted.jsonl, extract_errors.jsonl and, when tagging, tagged.jsonl and
+    places.jsonl of one source, each replaced only when the whole source went well."""
+
+    def __init__(self, source_dir: Path, tagging: bool) -> None:
+        names = ["extracted", "extract_errors"] + (["places", "tagged"] if tagging else [])
+        source_dir.mkdir(parents=True, exist_ok=True)
+        self.files = {name: _AtomicJsonl(source_dir / f"{name}.jsonl").open() for name in names}
+        self.articles = self.errors = self.tags = 0
+
+    def write_all(self, records: Iterable[dict[str, Any]]) -> None:
+        for row in records:
+            if row.pop("error", False):
+                self.files["extract_errors"].write(row)
+                self.errors += 1
+                continue
+            tags, places = row.pop("_tags", None), row.pop("_places", None)
+            if "text" not in row:
+                continue
+            self.files["extracted"].write(row)
+            self.articles += 1
+            if "tagged" in self.files:
+                self.files["places"].write(places)
+                for tag in tags:
+                    self.files["tagged"].write(tag)
+                self.tags += len(tags)
+
+    def commit(self) -> None:
+        for handle in self.files.values():  # extracted first: recovery re-tags what lacks tags
+            handle.close(commit=True)
+
+    def discard(self) -> None:
+        for handle in self.files.values():
+            handle.close(commit=False)
 
 
 class _AtomicJsonl:
-    """JSON lines written to a temp file that replaces `path` only when all went well."""
+    """JSON lines written to a temp file that replaces `path` only on a committing close."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.tmp = path.with_suffix(".tmp")
 
-    def __enter__(self) -> _AtomicJsonl:
+    def open(self) -> _AtomicJsonl:
         self.fh = self.tmp.open("w", encoding="utf-8")
         return self
 
     def write(self, row: dict[str, Any]) -> None:
         self.fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 
-    def __exit__(self, exc_type: object, *exc: object) -> None:
+    def close(self, commit: bool) -> None:
+        if self.fh.closed:
+            return
         self.fh.close()
-        if exc_type is None:
+        if commit:
             self.tmp.replace(self.path)
         else:
             self.tmp.unlink(missing_ok=True)

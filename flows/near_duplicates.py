@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 
 SHINGLE_WORDS = 3
 SKETCH_SIZE = 64
@@ -39,6 +40,12 @@ def similarity(a: frozenset[int], b: frozenset[int]) -> float:
     return sum(1 for h in union if h in a and h in b) / len(union)
 
 
+def _may_reach(shared: int, a: frozenset[int], b: frozenset[int], threshold: float) -> bool:
+    """Whether sketches sharing `shared` values can reach `threshold`: the estimate counts
+    shared values among the union's smallest min(k, |a ∪ b|), so it is at most shared / that."""
+    return shared >= threshold * min(SKETCH_SIZE, len(a) + len(b) - shared)
+
+
 def groups(texts: list[str], threshold: float = SIMILAR) -> list[list[int]]:
     """Indices of the texts, grouped where they are near-identical; each group in input order."""
     sketches = [sketch(t) for t in texts]
@@ -54,10 +61,11 @@ def groups(texts: list[str], threshold: float = SIMILAR) -> list[list[int]]:
     for i, sk in enumerate(sketches):
         for h in sk:
             by_hash.setdefault(h, []).append(i)
-    candidates = {(i, j) for ids in by_hash.values() if len(ids) <= MAX_BUCKET
-                  for i in ids for j in ids if i < j}
-    for i, j in sorted(candidates):
-        if root(i) != root(j) and similarity(sketches[i], sketches[j]) >= threshold:
+    shared = Counter((i, j) for ids in by_hash.values() if len(ids) <= MAX_BUCKET
+                     for i in ids for j in ids if i < j)
+    for (i, j), count in sorted(shared.items()):
+        if _may_reach(count, sketches[i], sketches[j], threshold) and root(i) != root(j) \
+                and similarity(sketches[i], sketches[j]) >= threshold:
             parent[root(j)] = root(i)
     clusters: dict[int, list[int]] = {}
     for i in range(len(texts)):

@@ -8,8 +8,9 @@ later stage (load, alert) broke.
 from __future__ import annotations
 
 import os
+import queue
 import secrets
-import threading
+from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -19,7 +20,7 @@ from pathlib import Path
 from prefect import Task, flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import as_completed
+from prefect.futures import PrefectFuture, as_completed
 from prefect.runtime import flow_run
 from prefect.tasks import exponential_backoff
 
@@ -33,13 +34,12 @@ from flows.crawl import (
     prepare_crawl,
     run_crawl_process,
 )
-from flows.extract import ExtractCounts, extract_source
+from flows.extract import ExtractCounts, StreamingExtraction
 from flows.faults import crash_point
+from flows.labelling import load_tagger
 from flows.recovery import recover_runs
 from flows.runners import task_runner, uses_dask
 from flows.settings import Settings, load_settings
-from flows.tag import tag_source
-from flows.tagging.tagger import Tagger
 from warehouse.connection import open_warehouse
 from warehouse.load import SourceRun, finish_run, load_run, start_run, upsert_sources
 from warehouse.search import refresh_search_index
@@ -131,33 +131,17 @@ def crawl_task(source: Source, ctx: RunContext) -> CrawlResult:
 
 
 @task(name="extract-source", cache_policy=NO_CACHE, task_run_name="extract-{source.id}")
-def extract_task(source: Source, ctx: RunContext, executor: Executor) -> ExtractCounts:
-    counts = extract_source(source.id, list(source.languages), ctx.run_dir / source.id,
-                            ctx.data_dir, executor)
-    get_run_logger().info("[%s] %d articles extracted, %d pages without article", source.id,
-                          counts.articles, counts.errors)
+def extract_task(source: Source, ctx: RunContext, topics_file: Path,
+                 stream: StreamingExtraction | None = None) -> ExtractCounts:
+    """Extract and tag a crawled source: finish the extraction that ran beside its crawl,
+    or (on Dask, where this task runs in a worker process) do all of it here."""
+    stream = stream or StreamingExtraction(source.id, list(source.languages),
+                                           ctx.run_dir / source.id, ctx.data_dir, topics_file)
+    counts = stream.finish()
+    get_run_logger().info("[%s] %d articles extracted (%d topic tags), %d pages without article",
+                          source.id, counts.articles, counts.tags, counts.errors)
     crash_point("extract")
     return counts
-
-
-@task(name="tag-source", cache_policy=NO_CACHE, task_run_name="tag-{source_id}")
-def tag_task(source_id: str, ctx: RunContext, topics_file: Path) -> int:
-    return tag_source(ctx.run_dir / source_id, load_tagger(topics_file))
-
-
-_TAGGERS: dict[tuple[int, Path, bytes], Tagger] = {}
-_TAGGERS_LOCK = threading.Lock()
-
-
-def load_tagger(topics_file: Path) -> Tagger:
-    """One parsed Tagger per thread and topics file content. Tag tasks run in parallel
-    threads, and neither the query parser (luqum on ply) nor the Snowball stemmers are
-    thread-safe: parsing is serialised, and each thread tags with its own Tagger."""
-    key = (threading.get_ident(), topics_file.resolve(), topics_file.read_bytes())
-    with _TAGGERS_LOCK:
-        if key not in _TAGGERS:
-            _TAGGERS[key] = Tagger.from_file(topics_file)
-        return _TAGGERS[key]
 
 
 @task(name="load", cache_policy=NO_CACHE)
@@ -190,33 +174,56 @@ def alert_task(ctx: RunContext, settings: Settings, status: str) -> list[AlertRe
 
 def _pipeline(crawl: Task, sources: list[Source], ctx: RunContext, executor: Executor | None,
               topics_file: Path, outcomes: dict[str, SourceOutcome]) -> None:
-    """Crawl every source; a finished crawl starts its extraction, and that its tagging."""
+    """Crawl every source; with a worker pool, each source's pages are extracted and tagged
+    while its crawl still runs, and a finished crawl starts the task that completes them."""
     futures = {crawl.submit(s, ctx): s for s in sources}
+    streams = {s.id: StreamingExtraction(s.id, list(s.languages), ctx.run_dir / s.id,
+                                         ctx.data_dir, topics_file, executor)
+               for s in sources} if executor else {}
     extracting = {}
-    for future in as_completed(list(futures)):
+    for future in _finished(list(futures), streams):
         source = futures[future]
         result = future.result(raise_on_failure=False)
+        stream = streams.pop(source.id, None)
         if isinstance(result, CrawlResult):
             outcomes[source.id].crawl = result
-            extracting[source.id] = extract_task.submit(source, ctx, executor)
+            extracting[source.id] = extract_task.submit(source, ctx, topics_file, stream)
             crash_point("crawl")
         else:
+            if stream:
+                stream.abort()
             _mark_failed(outcomes[source.id], result)
-    tagging = {}
     for source_id, future in extracting.items():
         counts = future.result(raise_on_failure=False)
         if isinstance(counts, ExtractCounts):
-            outcomes[source_id].articles_extracted = counts.articles
-            outcomes[source_id].extract_errors = counts.errors
-            tagging[source_id] = tag_task.submit(source_id, ctx, topics_file)
+            outcome = outcomes[source_id]
+            outcome.articles_extracted, outcome.extract_errors = counts.articles, counts.errors
+            outcome.tags = counts.tags
         else:
             _mark_failed(outcomes[source_id], counts)
-    for source_id, future in tagging.items():
-        tags = future.result(raise_on_failure=False)
-        if isinstance(tags, int):
-            outcomes[source_id].tags = tags
-        else:
-            _mark_failed(outcomes[source_id], tags)
+
+
+POLL_SECONDS = 0.25
+
+
+def _finished(futures: list[PrefectFuture], streams: dict[str, StreamingExtraction]
+              ) -> Iterator[PrefectFuture]:
+    """The crawl futures as they finish; meanwhile the running crawls' new pages go to the
+    extraction workers every POLL_SECONDS."""
+    if not streams:
+        yield from as_completed(futures)
+        return
+    done: queue.SimpleQueue[PrefectFuture] = queue.SimpleQueue()
+    for future in futures:
+        future.add_done_callback(done.put)
+    for _ in futures:
+        while True:
+            try:
+                yield done.get(timeout=POLL_SECONDS)
+                break
+            except queue.Empty:
+                for stream in list(streams.values()):
+                    stream.poll()
 
 
 def _labelled(outcome: SourceOutcome) -> str:

@@ -103,10 +103,9 @@ def accepted(con: duckdb.DuckDBPyConnection, row: OutboxRow, report_path: str | 
         con.execute(statement("outbox_sent"), {"delivery_key": row.delivery_key, "note": None})
         if also_settle:
             con.execute(statement("outbox_sent"), {"delivery_key": also_settle, "note": note})
-        for article_id in row.article_ids:
-            con.execute(statement("mark_delivered"), {
-                "rule": row.rule, "channel": row.channel, "article_id": article_id,
-                "run_id": row.run_id, "report_path": report_path})
+        con.execute(statement("mark_delivered"), {
+            "rule": row.rule, "channel": row.channel, "article_ids": list(row.article_ids),
+            "run_id": row.run_id, "report_path": report_path})
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

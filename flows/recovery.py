@@ -70,7 +70,7 @@ def complete_staging(run_dir: Path, data_dir: Path, tagger: Tagger,
             drop_partial_lines(source_dir / name)
         if not (source_dir / "extracted.jsonl").exists():
             extract_source(source_dir.name, languages.get(source_dir.name, []), source_dir,
-                           data_dir)
+                           data_dir, topics_file=tagger.path)
         if not (source_dir / "tagged.jsonl").exists():
             tag_source(source_dir, tagger)
         runs.append(_source_run(source_dir))

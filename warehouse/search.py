@@ -3,7 +3,8 @@
 The index holds Snowball stems of Russian (Cyrillic words) and English (Latin words) and the
 plain folded form of every other word (see `search_terms` in migration 006), so one index and
 one score serve all six languages. The fts extension cannot update an index in place:
-`refresh_search_index` runs after each load and rebuilds it from the search documents.
+`refresh_search_index` runs after each load and rebuilds it from the search documents
+(unless the load added none).
 """
 
 from __future__ import annotations
@@ -54,6 +55,9 @@ def refresh_search_index(con: duckdb.DuckDBPyConnection) -> IndexRefresh:
     """Add the search documents of new articles and rebuild the BM25 index (writer only)."""
     started = time.perf_counter()
     pending = con.execute(_statement("search_docs_pending")).fetchone()[0]
+    if not pending and index_ready(con):  # nothing new: the index is current
+        documents = con.execute("SELECT count(*) FROM search_docs").fetchone()[0]
+        return IndexRefresh(documents, 0, time.perf_counter() - started)
     con.execute("BEGIN")
     try:
         con.execute(_statement("search_docs_refresh"))

@@ -21,14 +21,13 @@ from crawlers.warc import WarcArchive
 SAMPLE_SECONDS = 0.1
 # A process not (yet) recognised: a child forked from the flow looks like it until exec.
 OTHER = "other: "
-STAGE_PREFIXES = {"crawl": "crawl-", "extract": "extract-", "tag": "tag-", "load": "load",
-                  "alert": "alert"}
+STAGE_PREFIXES = {"crawl": "crawl-", "extract": "extract-", "load": "load", "alert": "alert"}
 
 
 def process_role(proc: psutil.Process, root_pid: int) -> str:
     """A readable name for a process of the nightly's tree."""
     if proc.pid == root_pid:
-        return "steppewatch nightly (flow, tag, load, alert)"
+        return "steppewatch nightly (flow, load, alert)"
     try:
         cmd = proc.cmdline()
     except psutil.Error:
@@ -159,17 +158,31 @@ def _post(api_url: str, path: str, query: dict) -> list[dict]:
 
 
 def stage_spans(runs: list[dict]) -> dict[str, float]:
-    """Seconds from the first start to the last end of each stage's task runs."""
+    """Seconds from the first start to the last end of each stage's task runs; extraction
+    runs beside the crawl, so its span starts with the first crawl."""
     from datetime import datetime
 
-    spans: dict[str, float] = {}
+    bounds: dict[str, tuple[datetime, datetime]] = {}
     for stage, prefix in STAGE_PREFIXES.items():
         times = [(datetime.fromisoformat(r["start_time"]), datetime.fromisoformat(r["end_time"]))
                  for r in runs if r["name"].startswith(prefix) and r.get("start_time")
                  and r.get("end_time")]
         if times:
-            spans[stage] = (max(e for _s, e in times) - min(s for s, _e in times)).total_seconds()
-    return spans
+            bounds[stage] = (min(s for s, _e in times), max(e for _s, e in times))
+    if "crawl" in bounds and "extract" in bounds:
+        bounds["extract"] = (bounds["crawl"][0], bounds["extract"][1])
+    return {stage: (end - start).total_seconds() for stage, (start, end) in bounds.items()}
+
+
+def worker_cpu(run_dir: Path) -> dict[str, float]:
+    """CPU seconds the extraction workers spent extracting and tagging (their own count,
+    written per source to extract_stats.json)."""
+    totals = {"extract": 0.0, "tag": 0.0}
+    for stats_file in run_dir.glob("*/extract_stats.json"):
+        stats = json.loads(stats_file.read_text())
+        totals["extract"] += stats["extract_cpu_seconds"]
+        totals["tag"] += stats["tag_cpu_seconds"]
+    return totals
 
 
 def timeline(runs: list[dict]) -> list[tuple[str, float, float]]:

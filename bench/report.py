@@ -27,14 +27,9 @@ def size_figures(size: dict[str, Any]) -> dict[str, Any]:
     bare = [r["bare_pages"] / r["bare_seconds"] for r in reps]
     stages: dict[str, tuple[float, float]] = {}
     for stage in STAGES:
-        if stage == "archive":
-            secs = [f["archive_seconds"] for f in first]
-            pages = [f["archive_records"] / f["archive_seconds"] for f in first]
-        else:
-            secs = [f["stages"].get(stage, float("nan")) for f in first]
-            pages = [f["article_pages"] / s if s else float("nan")
-                     for f, s in zip(first, secs, strict=True)]
-        stages[stage] = (median(secs), median(pages))
+        wall = median([f["stages"].get(stage, float("nan")) for f in first])
+        cpu = median([f.get("stage_cpu", {}).get(stage, float("nan")) for f in first])
+        stages[stage] = (wall, cpu)
     roles = sorted({role for f in first for role in f["memory"]})
     cpu_roles = sorted({role for f in first for role in (*f["cpu_seconds"], *f["cpu_outside"])})
     cpu = {role: median([1000 * f["cpu_seconds"].get(role, f["cpu_outside"].get(role, 0.0))
@@ -74,13 +69,21 @@ def _summary(figs: list[dict[str, Any]]) -> list[str]:
 
 
 def _stages(figs: list[dict[str, Any]]) -> list[str]:
-    head = "| stage | " + " | ".join(f"N={f['n']:,} s | pages/s" for f in figs) + " |"
-    lines = [head, "|---|" + "---|---|" * len(figs)]
+    head = "| stage | " + " | ".join(f"N={f['n']:,} wall s | CPU s | pages per CPU s"
+                                     for f in figs) + " |"
+    lines = [head, "|---|" + "---|---|---|" * len(figs)]
     for stage in STAGES:
-        cells = " | ".join(f"{f['stages'][stage][0]:.2f} | {f['stages'][stage][1]:.0f}"
-                           for f in figs)
-        lines.append(f"| {stage} | {cells} |")
+        cells = []
+        for f in figs:
+            wall, cpu = f["stages"][stage]
+            cells.append(" | ".join([_num(wall), _num(cpu),
+                                     _num(f["pages"] / cpu if cpu == cpu and cpu else cpu, 0)]))
+        lines.append(f"| {stage} | {' | '.join(cells)} |")
     return lines
+
+
+def _num(value: float, digits: int = 2) -> str:
+    return "–" if value != value else f"{value:,.{digits}f}"  # NaN: not measured
 
 
 def _memory(figs: list[dict[str, Any]]) -> list[str]:
@@ -159,9 +162,13 @@ def render(payload: dict[str, Any]) -> str:
         "HTML files in one process. Incremental: the same command again on the same data.", "",
         "## Stages (first run)", "",
         *_stages(figs), "",
-        "Seconds from the first start to the last end of the stage's Prefect task runs (stages "
-        "of different sources overlap). Archive: `WarcArchive.write` of the run's responses "
-        "replayed alone after the run; the crawl's time includes it.", "",
+        "Wall: seconds from the first start to the last end of the stage's Prefect task runs "
+        "(sources overlap). Extraction and tagging run in the worker pool while the crawls "
+        "still run, so the extract span starts with the first crawl; tagging happens in the "
+        "same workers right after each page's extraction (no span of its own). CPU: crawl = "
+        "the crawl processes; archive = `WarcArchive.write` of the run's responses replayed "
+        "alone after the run (inside the crawl's CPU); extract and tag = the workers' own "
+        "count (extract_stats.json); load and alert run in the nightly process.", "",
         "## CPU per article page (first run)", "",
         *_cpu(figs), "",
         "User + system CPU seconds of each process over the run, per article page fetched. "

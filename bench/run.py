@@ -43,6 +43,7 @@ from bench.measure import (
     stage_spans,
     task_runs,
     timeline,
+    worker_cpu,
 )
 from bench.report import write_report
 from crawlers.replay_server import ReplayServer
@@ -151,6 +152,9 @@ def one_repeat(gen: dict, work: Path, api: str, watch: list[int], files: list[Pa
     first["stages"], first["timeline"] = stage_spans(runs), timeline(runs)
     warcs = sorted((data / "warc" / first["run_id"]).glob("*.warc.gz"))
     first["archive_seconds"], first["archive_records"] = archive_seconds(warcs)
+    first["stage_cpu"] = {
+        "crawl": sum(v for k, v in first["cpu_seconds"].items() if k.startswith("crawl")),
+        "archive": first["archive_seconds"], **worker_cpu(data / "runs" / first["run_id"])}
     second = run_nightly(gen["config"], data, api, watch)
     return {"bare_seconds": bare, "bare_cpu": bare_cpu, "bare_pages": len(files), "first": first,
             "second": second}

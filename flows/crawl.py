@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -128,6 +129,18 @@ def die_with_parent(parent_pid: int) -> None:
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent_pid:
         os._exit(1)
+
+
+def exit_with_parent(parent_pid: int, every_s: float = 1.0) -> None:
+    """In a pool worker: exit once the nightly process is gone. PR_SET_PDEATHSIG cannot do it
+    here: it fires when the *thread* that started the child ends, and a pool starts its
+    workers from whichever thread submits work."""
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(every_s)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def count_lines(path: Path) -> int:

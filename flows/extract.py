@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, Future
@@ -122,7 +123,7 @@ class StreamingExtraction:
         self.executor = executor
         self.feed = PageFeed(source_dir / "pages.jsonl")
         self.waiting: list[dict[str, Any]] = []
-        self.in_flight: deque[Future[list[dict[str, Any]]]] = deque()
+        self.in_flight: deque[Future[BatchResult]] = deque()
         self.out = StagingWriter(source_dir, tagging=topics_file is not None)
 
     def poll(self, final: bool = False) -> None:
@@ -158,20 +159,32 @@ class StreamingExtraction:
         self.out.discard()
 
 
-def process_batch(job: tuple[str, list[str], str | None, list[dict[str, Any]]]
-                  ) -> list[dict[str, Any]]:
+@dataclass
+class BatchResult:
+    """Staged records of a batch of pages, and the CPU seconds spent extracting and tagging."""
+
+    records: list[dict[str, Any]]
+    extract_cpu: float = 0.0
+    tag_cpu: float = 0.0
+
+
+def process_batch(job: tuple[str, list[str], str | None, list[dict[str, Any]]]) -> BatchResult:
     """Extract (and tag) a batch of pages: one staged record per page (in a worker)."""
     data_dir, languages, topics_file, pages = job
     labeller = worker_labeller(Path(topics_file)) if topics_file else None
     tagged_at = datetime.now(UTC).isoformat()
-    records = []
+    result = BatchResult([])
     for page in pages:
+        started = time.process_time()
         row = extract_page(data_dir, page, languages)
+        extracted = time.process_time()
         if labeller and not row.get("error") and "text" in row:
             row["_tags"] = labeller.tags(row, tagged_at)
             row["_places"] = labeller.places(row)
-        records.append(row)
-    return records
+        result.records.append(row)
+        result.extract_cpu += extracted - started
+        result.tag_cpu += time.process_time() - extracted
+    return result
 
 
 class StagingWriter:
@@ -182,10 +195,14 @@ class StagingWriter:
         names = ["extracted", "extract_errors"] + (["places", "tagged"] if tagging else [])
         source_dir.mkdir(parents=True, exist_ok=True)
         self.files = {name: _AtomicJsonl(source_dir / f"{name}.jsonl").open() for name in names}
+        self.source_dir = source_dir
         self.articles = self.errors = self.tags = 0
+        self.extract_cpu = self.tag_cpu = 0.0
 
-    def write_all(self, records: Iterable[dict[str, Any]]) -> None:
-        for row in records:
+    def write_all(self, batch: BatchResult) -> None:
+        self.extract_cpu += batch.extract_cpu
+        self.tag_cpu += batch.tag_cpu
+        for row in batch.records:
             if row.pop("error", False):
                 self.files["extract_errors"].write(row)
                 self.errors += 1
@@ -204,6 +221,10 @@ class StagingWriter:
     def commit(self) -> None:
         for handle in self.files.values():  # extracted first: recovery re-tags what lacks tags
             handle.close(commit=True)
+        figures = {"articles": self.articles, "errors": self.errors, "tags": self.tags,
+                   "extract_cpu_seconds": round(self.extract_cpu, 3),
+                   "tag_cpu_seconds": round(self.tag_cpu, 3)}
+        (self.source_dir / "extract_stats.json").write_text(json.dumps(figures))
 
     def discard(self) -> None:
         for handle in self.files.values():

@@ -30,7 +30,7 @@ from flows.crawl import (
     CrawlOptions,
     CrawlResult,
     crawl_options,
-    die_with_parent,
+    exit_with_parent,
     prepare_crawl,
     run_crawl_process,
 )
@@ -266,7 +266,7 @@ def process_sources(sources: list[Source], ctx: RunContext,
         _pipeline(crawl, sources, ctx, None, settings.topics_file, outcomes)
         return outcomes
     with ProcessPoolExecutor(settings.extract_workers, mp_context=get_context("spawn"),
-                             initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
+                             initializer=exit_with_parent, initargs=(os.getpid(),)) as pool:
         _pipeline(crawl, sources, ctx, pool, settings.topics_file, outcomes)
     return outcomes
 

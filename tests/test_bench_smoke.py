@@ -40,7 +40,9 @@ def test_bench_reports_every_stage_and_size(tmp_path: Path, prefect_api: str,
     assert repeat["first"]["article_pages"] == 20
     assert repeat["second"]["article_pages"] == 0
     assert repeat["first"]["articles_total"] == 20
-    assert {"crawl", "extract", "tag", "load", "alert"} <= set(repeat["first"]["stages"])
+    assert {"crawl", "extract", "load", "alert"} <= set(repeat["first"]["stages"])
+    cpu = repeat["first"]["stage_cpu"]  # the workers' own count of extraction and tagging
+    assert cpu["extract"] > 0 and cpu["tag"] > 0 and cpu["crawl"] > 0
     assert any(role.startswith("crawl ") for role in repeat["first"]["memory"])
     report = results.read_text()
     for stage in STAGES:

@@ -21,7 +21,8 @@ from crawlers.warc import WarcArchive
 SAMPLE_SECONDS = 0.1
 # A process not (yet) recognised: a child forked from the flow looks like it until exec.
 OTHER = "other: "
-STAGE_PREFIXES = {"crawl": "crawl-", "extract": "extract-", "load": "load", "alert": "alert"}
+STAGE_PREFIXES = {"crawl": "crawl-", "extract": "extract-", "load": "load",
+                  "index": "search-index", "alert": "alert"}
 
 
 def process_role(proc: psutil.Process, root_pid: int) -> str:

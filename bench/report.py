@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 NOTES = "<!-- notes: kept across runs -->"
-STAGES = ("crawl", "archive", "extract", "tag", "load", "alert")
+STAGES = ("crawl", "archive", "extract", "tag", "load", "index", "alert")
 MIB = 2**20
 
 
@@ -168,7 +168,8 @@ def render(payload: dict[str, Any]) -> str:
         "same workers right after each page's extraction (no span of its own). CPU: crawl = "
         "the crawl processes; archive = `WarcArchive.write` of the run's responses replayed "
         "alone after the run (inside the crawl's CPU); extract and tag = the workers' own "
-        "count (extract_stats.json); load and alert run in the nightly process.", "",
+        "count (extract_stats.json); load, index (the full-text index rebuild, beside the "
+        "alerts) and alert run in the nightly process.", "",
         "## CPU per article page (first run)", "",
         *_cpu(figs), "",
         "User + system CPU seconds of each process over the run, per article page fetched. "

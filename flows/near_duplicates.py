@@ -7,7 +7,6 @@ their Jaccard similarity is estimated from the k smallest hashes of the sketches
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import Counter
 
@@ -21,11 +20,14 @@ _WORD = re.compile(r"\w+")
 
 
 def shingle_hashes(text: str) -> set[int]:
+    """Hashes of the word 3-shingles of the text's lead. Python's own (SipHash) string hash:
+    sketches are compared within one process only, so a per-process seed does not matter,
+    and it is several times faster than a cryptographic digest."""
     words = _WORD.findall(text.lower())[:LEAD_WORDS]
-    grams = [" ".join(words[i:i + SHINGLE_WORDS])
-             for i in range(max(1, len(words) - SHINGLE_WORDS + 1))]
-    return {int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "big")
-            for g in grams if g}
+    if len(words) < SHINGLE_WORDS:
+        return {hash(tuple(words))} if words else set()
+    shifted = (words[i:] for i in range(SHINGLE_WORDS))
+    return {hash(gram) for gram in zip(*shifted, strict=False)}
 
 
 def sketch(text: str) -> frozenset[int]:

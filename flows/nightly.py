@@ -148,9 +148,18 @@ def extract_task(source: Source, ctx: RunContext, topics_file: Path,
 def load_task(ctx: RunContext, outcomes: list[SourceOutcome]) -> dict[str, int]:
     runs = [_source_run(o) for o in outcomes]
     with open_warehouse(ctx.data_dir) as con:
-        new = load_run(con, ctx.run_id, ctx.run_dir, runs, on_statement=crash_point)
-        refresh_search_index(con)  # fts cannot update an index in place: rebuilt per load
-        return new
+        return load_run(con, ctx.run_id, ctx.run_dir, runs, on_statement=crash_point)
+
+
+@task(name="search-index", cache_policy=NO_CACHE)
+def search_index_task(ctx: RunContext) -> int:
+    """Add the new articles to the full-text index. fts cannot update an index in place, so
+    it is rebuilt; that runs beside the alerts (other tables, its own transaction)."""
+    with open_warehouse(ctx.data_dir) as con:
+        refresh = refresh_search_index(con)
+    get_run_logger().info("search index: %d documents, %d new, %.1f s", refresh.documents,
+                          refresh.added, refresh.seconds)
+    return refresh.documents
 
 
 def _source_run(o: SourceOutcome) -> SourceRun:
@@ -296,7 +305,9 @@ def nightly(config_dir: str = "config", data_dir: str = "data",
     ok = [o for o in outcomes.values() if o.status == "ok"]
     status = "completed" if ok else "failed"
     articles_new = load_task(ctx, list(outcomes.values()))
+    indexing = search_index_task.submit(ctx)
     reports = alert_task(ctx, settings, status)
+    indexing.result()
     summary = RunSummary(run_id, str(settings.data_dir), status, list(outcomes.values()),
                          articles_new, [asdict(r) for r in reports])
     create_markdown_artifact(key="nightly-summary", markdown=_summary_markdown(summary),

@@ -52,7 +52,8 @@ def _rows(cursor: duckdb.DuckDBPyConnection) -> list[OutboxRow]:
 def insert(con: duckdb.DuckDBPyConnection, row: OutboxRow) -> None:
     con.execute(statement("outbox_insert"), {
         "delivery_key": row.delivery_key, "rule": row.rule, "channel": row.channel,
-        "channel_type": row.channel_type, "run_id": row.run_id, "article_ids": row.article_ids,
+        "channel_type": row.channel_type, "run_id": row.run_id,
+        "article_ids": ",".join(row.article_ids),
         "payload": json.dumps({"parts": row.parts}, ensure_ascii=False),
         "parts_total": row.parts_total, "resend_of": row.resend_of,
     })
@@ -104,7 +105,7 @@ def accepted(con: duckdb.DuckDBPyConnection, row: OutboxRow, report_path: str | 
         if also_settle:
             con.execute(statement("outbox_sent"), {"delivery_key": also_settle, "note": note})
         con.execute(statement("mark_delivered"), {
-            "rule": row.rule, "channel": row.channel, "article_ids": list(row.article_ids),
+            "rule": row.rule, "channel": row.channel, "article_ids": ",".join(row.article_ids),
             "run_id": row.run_id, "report_path": report_path})
         con.execute("COMMIT")
     except Exception:

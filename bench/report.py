@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 NOTES = "<!-- notes: kept across runs -->"
-STAGES = ("crawl", "archive", "extract", "tag", "load", "index", "alert")
+STAGES = ("crawl", "archive", "extract", "tag", "load", "alert", "index")
 MIB = 2**20
 
 
@@ -168,8 +168,8 @@ def render(payload: dict[str, Any]) -> str:
         "same workers right after each page's extraction (no span of its own). CPU: crawl = "
         "the crawl processes; archive = `WarcArchive.write` of the run's responses replayed "
         "alone after the run (inside the crawl's CPU); extract and tag = the workers' own "
-        "count (extract_stats.json); load, index (the full-text index rebuild, beside the "
-        "alerts) and alert run in the nightly process.", "",
+        "count (extract_stats.json); load, alert and index (the full-text index rebuild, after "
+        "the alerts) run in the nightly process, one after another.", "",
         "## CPU per article page (first run)", "",
         *_cpu(figs), "",
         "User + system CPU seconds of each process over the run, per article page fetched. "

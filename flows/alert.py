@@ -9,6 +9,7 @@ accepted every part. docs/ALERTS.md explains why this sends each story exactly o
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,6 +56,9 @@ class AlertResult:
     deliveries: list[Delivery] = field(default_factory=list)
 
 
+FETCH_ROWS = 500
+
+
 def _dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -65,9 +69,18 @@ def _rule_params(rule: AlertRule) -> dict[str, Any]:
             "languages": list(rule.languages), "min_score": rule.min_score}
 
 
-def new_matches(con: duckdb.DuckDBPyConnection, rule: AlertRule, channel: str) -> list[dict]:
-    return _dicts(con.execute(statement("new_matches"),
+def new_matches(con: duckdb.DuckDBPyConnection, rule: AlertRule,
+                channel: str) -> Iterator[dict[str, Any]]:
+    """The rule's new matches, each with its article's text. The texts are read FETCH_ROWS
+    at a time, so thousands of matches never hold all their texts in memory at once."""
+    rows = _dicts(con.execute(statement("new_matches"),
                               {**_rule_params(rule), "rule": rule.name, "channel": channel}))
+    for start in range(0, len(rows), FETCH_ROWS):
+        batch = rows[start:start + FETCH_ROWS]
+        ids = ",".join(row["article_id"] for row in batch)
+        texts = dict(con.execute(statement("article_texts"), {"article_ids": ids}).fetchall())
+        for row in batch:
+            yield {**row, "text": texts.get(row["article_id"]) or ""}
 
 
 def rule_report(con: duckdb.DuckDBPyConnection, rule: AlertRule, channel: str, run_id: str,

@@ -50,8 +50,12 @@ def _may_reach(shared: int, a: frozenset[int], b: frozenset[int], threshold: flo
 
 def groups(texts: list[str], threshold: float = SIMILAR) -> list[list[int]]:
     """Indices of the texts, grouped where they are near-identical; each group in input order."""
-    sketches = [sketch(t) for t in texts]
-    parent = list(range(len(texts)))
+    return sketch_groups([sketch(t) for t in texts], threshold)
+
+
+def sketch_groups(sketches: list[frozenset[int]], threshold: float = SIMILAR) -> list[list[int]]:
+    """Indices of the sketches, grouped where their texts are near-identical."""
+    parent = list(range(len(sketches)))
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -70,6 +74,6 @@ def groups(texts: list[str], threshold: float = SIMILAR) -> list[list[int]]:
                 and similarity(sketches[i], sketches[j]) >= threshold:
             parent[root(j)] = root(i)
     clusters: dict[int, list[int]] = {}
-    for i in range(len(texts)):
+    for i in range(len(sketches)):
         clusters.setdefault(root(i), []).append(i)
     return sorted(clusters.values())

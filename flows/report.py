@@ -15,7 +15,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader
 
-from flows.near_duplicates import groups
+from flows.near_duplicates import sketch, sketch_groups
 from flows.report_chart import Chart, chart, topic_colors
 
 SNIPPET_CHARS = 320
@@ -36,7 +36,7 @@ class Story:
     score: float
     snippet: list[tuple[str, bool]]  # (text, highlighted) segments
     terms: dict[str, list[str]] = field(default_factory=dict)
-    text: str = field(default="", repr=False)
+    sketch: frozenset[int] = field(default=frozenset(), repr=False)  # of title and text
     also: list[Story] = field(default_factory=list)  # the same story at other outlets
 
     @property
@@ -125,14 +125,17 @@ def story_from_row(row: dict[str, Any]) -> Story:
         outlet=row["outlet"], countries=list(row["countries"] or []), language=row["language"],
         published_at=row["published_at"], topics=list(row["topics"] or []),
         score=float(row["top_score"] or 0), snippet=snippet(row["text"], spans), terms=terms,
-        text=row["text"],
+        sketch=sketch(f"{row['title'] or ''}\n{row['text']}"),  # the text itself is not kept
     )
 
 
 def fold_reprints(stories: list[Story]) -> list[Story]:
     """One lead per group of near-identical stories: the earliest published, then top score."""
     leads = []
-    for members in groups([f"{s.title}\n{s.text}" for s in stories]):
+    grouped = sketch_groups([s.sketch for s in stories])
+    for story in stories:
+        story.sketch = frozenset()  # done with: thousands of sketches are tens of MB
+    for members in grouped:
         group = sorted((stories[i] for i in members),
                        key=lambda s: (s.published_at is None, s.published_at or 0, -s.score))
         group[0].also = group[1:]
@@ -237,4 +240,4 @@ def render_json(report: Report) -> str:
         "stories": [_story_json(s) for s in report.stories],
         "matches_per_day": report.topic_days,
         "source_health": report.health,
-    }, ensure_ascii=False, indent=1, default=str)
+    }, ensure_ascii=False, default=str)  # no indent: the C encoder, a fraction of the memory

@@ -91,7 +91,7 @@ def test_webhook_and_telegram_payloads(tmp_path: Path, env: None,
     assert "<b>пытках</b>" in telegram_text
 
     everywhere = caplog.text + " ".join(str(v) for row in stored for v in row)
-    everywhere += " ".join(p.read_text() for p in (data / "reports").iterdir())
+    everywhere += " ".join(p.read_text() for p in (data / "reports").rglob("*") if p.is_file())
     assert TOKEN not in everywhere and HOOK_SECRET not in everywhere
 
 

@@ -1,11 +1,15 @@
 """The file channel: the report as RUN-RULE.{html,md,json} in the reports folder.
 
-Writing is idempotent (fixed names, written whole then renamed), so a retry is always safe.
+Composing writes the three files to `.outbox/` in that folder, and the outbox message
+holds only their paths (a report of thousands of stories is ~100 MB: it is not copied into
+the warehouse). Sending copies them to their names, whole then renamed: idempotent, so
+a retry or a resend is always safe.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -25,16 +29,35 @@ class FileChannel(ChannelBase):
 
     def compose(self, report: RenderedReport) -> list[dict[str, Any]]:
         paths = report_paths(self.folder, report.report.run_id, report.report.rule)
-        return [{"files": {paths["html"].name: report.html, paths["md"].name: report.markdown,
-                           paths["json"].name: report.json}}]
+        contents = {"html": report.html, "md": report.markdown, "json": report.json}
+        staged = {}
+        try:
+            (self.folder / OUTBOX).mkdir(parents=True, exist_ok=True)
+            for ext, path in paths.items():
+                staged_path = self.folder / OUTBOX / path.name
+                _write_whole(staged_path, contents[ext])
+                staged[path.name] = str(staged_path)
+        except OSError as error:
+            raise ChannelError(f"channel {self.name!r}: cannot write to {self.folder}: "
+                               f"{error.strerror or error}") from None
+        return [{"staged": staged}]
 
     def send_part(self, part: dict[str, Any], key: str, index: int, total: int) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            for name, content in part["files"].items():
+            for name, staged in part["staged"].items():
                 temporary = self.folder / f".{name}.{key[:12]}.tmp"
-                temporary.write_text(content, encoding="utf-8")
+                shutil.copyfile(staged, temporary)
                 os.replace(temporary, self.folder / name)
         except OSError as error:
             raise ChannelError(f"channel {self.name!r}: cannot write to {self.folder}: "
                                f"{error.strerror or error}") from None
+
+
+OUTBOX = ".outbox"  # the composed reports, until (and after) they are sent
+
+
+def _write_whole(path: Path, content: str) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(content, encoding="utf-8")
+    os.replace(temporary, path)

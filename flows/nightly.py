@@ -40,7 +40,7 @@ from flows.labelling import load_tagger
 from flows.recovery import recover_runs
 from flows.runners import task_runner, uses_dask
 from flows.settings import Settings, load_settings
-from warehouse.connection import open_warehouse
+from warehouse.connection import open_warehouse, within_memory_budget
 from warehouse.load import SourceRun, finish_run, load_run, start_run, upsert_sources
 from warehouse.search import refresh_search_index
 
@@ -176,7 +176,8 @@ def _source_run(o: SourceOutcome) -> SourceRun:
 @task(name="alert", cache_policy=NO_CACHE)
 def alert_task(ctx: RunContext, settings: Settings, status: str) -> list[AlertResult]:
     with open_warehouse(ctx.data_dir) as con:
-        results = run_alerts(con, settings, ctx.run_id, ctx.data_dir / "reports")
+        results = within_memory_budget(
+            con, lambda: run_alerts(con, settings, ctx.run_id, ctx.data_dir / "reports"))
         finish_run(con, ctx.run_id, status, str(results[0].html) if results else None)
     return results
 

@@ -9,7 +9,6 @@ one score serve all six languages. The fts extension cannot update an index in p
 
 from __future__ import annotations
 
-import logging
 import re
 import time
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from importlib import resources
 
 import duckdb
 
-log = logging.getLogger(__name__)
+from warehouse.connection import within_memory_budget
 
 STATEMENTS = resources.files("warehouse") / "statements"
 SNIPPET_CHARS = 220
@@ -54,12 +53,6 @@ class SearchHit:
     snippet: str
 
 
-# The index rebuild takes whatever memory DuckDB allows (by default 80% of RAM: 1.2 GiB RSS
-# for 20,000 articles); within a budget it spills to disk at the same speed (0.46 GiB at
-# 300 MB, 15 s either way). A rebuild that cannot fit the budget runs again without it.
-INDEX_MEMORY_BUDGET = "300MB"
-
-
 def refresh_search_index(con: duckdb.DuckDBPyConnection) -> IndexRefresh:
     """Add the search documents of new articles and rebuild the BM25 index (writer only)."""
     started = time.perf_counter()
@@ -67,16 +60,7 @@ def refresh_search_index(con: duckdb.DuckDBPyConnection) -> IndexRefresh:
     if not pending and index_ready(con):  # nothing new: the index is current
         documents = con.execute("SELECT count(*) FROM search_docs").fetchone()[0]
         return IndexRefresh(documents, 0, time.perf_counter() - started)
-    try:
-        con.execute(f"SET memory_limit = '{INDEX_MEMORY_BUDGET}'")
-        _rebuild(con)
-    except duckdb.OutOfMemoryException:
-        log.warning("search index rebuild needs more than %s; rebuilding without the budget",
-                    INDEX_MEMORY_BUDGET)
-        con.execute("RESET memory_limit")
-        _rebuild(con)
-    finally:
-        con.execute("RESET memory_limit")
+    within_memory_budget(con, lambda: _rebuild(con))
     documents = con.execute("SELECT count(*) FROM search_docs").fetchone()[0]
     return IndexRefresh(documents, pending, time.perf_counter() - started)
 

@@ -69,17 +69,21 @@ def _summary(figs: list[dict[str, Any]]) -> list[str]:
 
 
 def _stages(figs: list[dict[str, Any]]) -> list[str]:
-    head = "| stage | " + " | ".join(f"N={f['n']:,} wall s | CPU s | pages per CPU s"
+    head = "| stage | " + " | ".join(f"N={f['n']:,} wall s | pages/s | CPU s | pages per CPU s"
                                      for f in figs) + " |"
-    lines = [head, "|---|" + "---|---|---|" * len(figs)]
+    lines = [head, "|---|" + "---|---|---|---|" * len(figs)]
     for stage in STAGES:
         cells = []
         for f in figs:
             wall, cpu = f["stages"][stage]
-            cells.append(" | ".join([_num(wall), _num(cpu),
-                                     _num(f["pages"] / cpu if cpu == cpu and cpu else cpu, 0)]))
+            cells.append(" | ".join([_num(wall), _num(_rate(f["pages"], wall), 0), _num(cpu),
+                                     _num(_rate(f["pages"], cpu), 0)]))
         lines.append(f"| {stage} | {' | '.join(cells)} |")
     return lines
+
+
+def _rate(pages: float, seconds: float) -> float:
+    return pages / seconds if seconds == seconds and seconds else float("nan")
 
 
 def _num(value: float, digits: int = 2) -> str:

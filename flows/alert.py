@@ -24,9 +24,6 @@ from flows.outbox import OutboxRow
 from flows.report import (
     Report,
     build_report,
-    render_html,
-    render_json,
-    render_markdown,
     story_from_row,
 )
 from flows.settings import AlertChannel, AlertRule, Settings
@@ -92,8 +89,7 @@ def rule_report(con: duckdb.DuckDBPyConnection, rule: AlertRule, channel: str, r
                               {**_rule_params(rule), "end_day": now.date()}))
     report: Report = build_report(rule.name, list(rule.topics), run_id, stories, health, days,
                                   now)
-    return RenderedReport(report, render_html(report), render_markdown(report),
-                          render_json(report))
+    return RenderedReport(report)
 
 
 def deliver(con: duckdb.DuckDBPyConnection, channel: Channel, row: OutboxRow,

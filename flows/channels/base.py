@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flows.report import Report
+from flows.report import Report, render_html, render_json, render_markdown
 from flows.settings import AlertChannel
 
 
@@ -21,10 +21,22 @@ class ChannelError(Exception):
 
 @dataclass(frozen=True)
 class RenderedReport:
+    """A report and its renderings, each made when asked for and not kept: a first report
+    over a large backfill lists thousands of stories, tens of MB in each format."""
+
     report: Report
-    html: str
-    markdown: str
-    json: str
+
+    @property
+    def html(self) -> str:
+        return render_html(self.report)
+
+    @property
+    def markdown(self) -> str:
+        return render_markdown(self.report)
+
+    @property
+    def json(self) -> str:
+        return render_json(self.report)
 
 
 class ChannelBase:

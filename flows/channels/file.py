@@ -29,13 +29,12 @@ class FileChannel(ChannelBase):
 
     def compose(self, report: RenderedReport) -> list[dict[str, Any]]:
         paths = report_paths(self.folder, report.report.run_id, report.report.rule)
-        contents = {"html": report.html, "md": report.markdown, "json": report.json}
         staged = {}
         try:
             (self.folder / OUTBOX).mkdir(parents=True, exist_ok=True)
-            for ext, path in paths.items():
+            for ext, path in paths.items():  # one rendering in memory at a time
                 staged_path = self.folder / OUTBOX / path.name
-                _write_whole(staged_path, contents[ext])
+                _write_whole(staged_path, getattr(report, RENDERINGS[ext]))
                 staged[path.name] = str(staged_path)
         except OSError as error:
             raise ChannelError(f"channel {self.name!r}: cannot write to {self.folder}: "
@@ -54,6 +53,7 @@ class FileChannel(ChannelBase):
                                f"{error.strerror or error}") from None
 
 
+RENDERINGS = {"html": "html", "md": "markdown", "json": "json"}  # file extension: property
 OUTBOX = ".outbox"  # the composed reports, until (and after) they are sent
 
 

@@ -1,4 +1,4 @@
-"""The load step: one transaction puts a run's staged files into the warehouse.
+"""The load step: a run's staged files into the warehouse, one transaction per source.
 
 Every insert is idempotent (stable keys, INSERT OR IGNORE), so loading the same
 run twice, or a run resumed after a crash, adds no duplicate row.
@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
+
+T = TypeVar("T")
 
 STATEMENTS = resources.files("warehouse") / "statements"
 
@@ -95,26 +97,47 @@ def upsert_sources(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -
 def load_run(con: duckdb.DuckDBPyConnection, run_id: str, run_dir: Path,
              source_runs: list[SourceRun],
              on_statement: Callable[[str], None] | None = None) -> dict[str, int]:
-    """Load every staged file of the run in one transaction; new articles per source.
+    """Load the staged files of the run, one transaction per source, then the run's figures
+    in one more; new articles per source.
 
-    `on_statement("load")` is called after each statement inside the transaction (the
+    Every statement inserts with INSERT OR IGNORE on stable keys, so a load cut short (the
+    sources committed before stay) is completed by loading the run again, and nothing is
+    stored twice. One transaction per source, not per run: DuckDB holds a transaction's
+    rows in memory (a night of 20,000 articles: 913 MiB in one, 589 MiB per source).
+    `on_statement("load")` is called after each statement inside a transaction (the
     restart tests crash there)."""
-    con.execute("BEGIN")
-    try:
-        for file_name, statement_name in STAGED_FILES:
-            files = sorted(str(p) for p in run_dir.glob(f"*/{file_name}"))
-            if files:
-                con.execute(statement(statement_name), {"files": files, "run_id": run_id})
-                if on_statement:
-                    on_statement("load")
+    source_dirs = sorted(p for p in run_dir.iterdir() if p.is_dir()) if run_dir.is_dir() else []
+    for source_dir in source_dirs:
+        _in_transaction(con, lambda d=source_dir: _load_staged(con, run_id, d, on_statement))
+
+    def figures() -> dict[str, int]:
         new = dict(con.execute(statement("articles_new"), {"run_id": run_id}).fetchall())
         for run in source_runs:
             con.execute(statement("source_runs"), {
                 "run_id": run_id, **run.__dict__, "articles_new": new.get(run.source_id, 0),
             })
         con.execute(statement("source_run_figures"), {"run_id": run_id})
+        return new
+
+    return _in_transaction(con, figures)
+
+
+def _load_staged(con: duckdb.DuckDBPyConnection, run_id: str, source_dir: Path,
+                 on_statement: Callable[[str], None] | None) -> None:
+    for file_name, statement_name in STAGED_FILES:
+        staged = source_dir / file_name
+        if staged.exists():
+            con.execute(statement(statement_name), {"files": [str(staged)], "run_id": run_id})
+            if on_statement:
+                on_statement("load")
+
+
+def _in_transaction(con: duckdb.DuckDBPyConnection, work: Callable[[], T]) -> T:
+    con.execute("BEGIN")
+    try:
+        result = work()
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
-    return new
+    return result

@@ -9,6 +9,7 @@ from typing import Any
 
 import duckdb
 
+from warehouse.connection import transaction
 from warehouse.load import statement
 
 
@@ -99,15 +100,10 @@ def attempt_failed(con: duckdb.DuckDBPyConnection, key: str, status: str, error:
 def accepted(con: duckdb.DuckDBPyConnection, row: OutboxRow, report_path: str | None,
              note: str | None = None, also_settle: str | None = None) -> None:
     """One transaction: the message is sent and its stories are delivered for rule+channel."""
-    con.execute("BEGIN")
-    try:
+    with transaction(con):
         con.execute(statement("outbox_sent"), {"delivery_key": row.delivery_key, "note": None})
         if also_settle:
             con.execute(statement("outbox_sent"), {"delivery_key": also_settle, "note": note})
         con.execute(statement("mark_delivered"), {
             "rule": row.rule, "channel": row.channel, "article_ids": ",".join(row.article_ids),
             "run_id": row.run_id, "report_path": report_path})
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise

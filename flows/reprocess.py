@@ -21,6 +21,7 @@ import duckdb
 from flows.labelling import place_article, tag_article
 from flows.tagging.places import Gazetteer
 from flows.tagging.tagger import Tagger
+from warehouse.connection import transaction
 from warehouse.load import statement
 
 BATCH_SIZE = 2_000
@@ -54,8 +55,7 @@ def _retag_batch(con: duckdb.DuckDBPyConnection, batch: list[dict[str, Any]], ta
     tags = [row for a in batch for row in tag_article(a, tagger, now)]
     places = [place_article(a, gazetteer) for a in batch]
     topics_file, places_file = work / "topics.jsonl", work / "places.jsonl"
-    con.execute("BEGIN")
-    try:
+    with transaction(con):
         old = {(a, t): run for a, t, run in
                con.execute(statement("reprocess_old_topics"), {"ids": ids}).fetchall()}
         for row in tags:
@@ -68,10 +68,6 @@ def _retag_batch(con: duckdb.DuckDBPyConnection, batch: list[dict[str, Any]], ta
             con.execute(statement("reprocess_topics"), {"files": [str(topics_file)]})
         con.execute(statement("article_places"),
                     {"files": [str(places_file)], "run_id": result.run_id})
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     new = {(row["article_id"], row["topic"]) for row in tags}
     result.added.update(t for _, t in new - old.keys())
     result.removed.update(t for _, t in old.keys() - new)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import TypeVar
@@ -50,6 +51,18 @@ def within_memory_budget(con: duckdb.DuckDBPyConnection, step: Callable[[], T],
         return step()
     finally:
         con.execute(f"SET memory_limit = '{usual}'")
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """The statements of the block all or none: BEGIN, then COMMIT, or ROLLBACK and raise."""
+    con.execute("BEGIN")
+    try:
+        yield
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
 
 
 class WarehouseMissing(FileNotFoundError):

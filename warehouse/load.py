@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import duckdb
 
-T = TypeVar("T")
+from warehouse.connection import transaction
 
 STATEMENTS = resources.files("warehouse") / "statements"
 
@@ -108,18 +108,16 @@ def load_run(con: duckdb.DuckDBPyConnection, run_id: str, run_dir: Path,
     restart tests crash there)."""
     source_dirs = sorted(p for p in run_dir.iterdir() if p.is_dir()) if run_dir.is_dir() else []
     for source_dir in source_dirs:
-        _in_transaction(con, lambda d=source_dir: _load_staged(con, run_id, d, on_statement))
-
-    def figures() -> dict[str, int]:
+        with transaction(con):
+            _load_staged(con, run_id, source_dir, on_statement)
+    with transaction(con):
         new = dict(con.execute(statement("articles_new"), {"run_id": run_id}).fetchall())
         for run in source_runs:
             con.execute(statement("source_runs"), {
                 "run_id": run_id, **run.__dict__, "articles_new": new.get(run.source_id, 0),
             })
         con.execute(statement("source_run_figures"), {"run_id": run_id})
-        return new
-
-    return _in_transaction(con, figures)
+    return new
 
 
 def _load_staged(con: duckdb.DuckDBPyConnection, run_id: str, source_dir: Path,
@@ -130,14 +128,3 @@ def _load_staged(con: duckdb.DuckDBPyConnection, run_id: str, source_dir: Path,
             con.execute(statement(statement_name), {"files": [str(staged)], "run_id": run_id})
             if on_statement:
                 on_statement("load")
-
-
-def _in_transaction(con: duckdb.DuckDBPyConnection, work: Callable[[], T]) -> T:
-    con.execute("BEGIN")
-    try:
-        result = work()
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    return result

@@ -17,7 +17,7 @@ from importlib import resources
 
 import duckdb
 
-from warehouse.connection import within_memory_budget
+from warehouse.connection import transaction, within_memory_budget
 
 STATEMENTS = resources.files("warehouse") / "statements"
 SNIPPET_CHARS = 220
@@ -67,15 +67,10 @@ def refresh_search_index(con: duckdb.DuckDBPyConnection) -> IndexRefresh:
 
 def _rebuild(con: duckdb.DuckDBPyConnection) -> None:
     """Search documents for new texts, the BM25 index and the search macro: all or nothing."""
-    con.execute("BEGIN")
-    try:
+    with transaction(con):
         con.execute(_statement("search_docs_refresh"))
         con.execute(_statement("search_index_build"))
         con.execute(_statement("search_macro"))
-        con.execute("COMMIT")
-    except duckdb.Error:
-        con.execute("ROLLBACK")
-        raise
 
 
 def index_ready(con: duckdb.DuckDBPyConnection) -> bool:

@@ -10,16 +10,17 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+from rich.text import Text
 
-from flows.output import print_table
+from flows.output import plain_console, print_table
 from flows.prefect_env import configure_prefect
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="steppewatch: Central Asian news monitoring for police, protest and "
                        "torture stories.")
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+# Text is printed as given, never read as Rich markup or :emoji: codes (flows.output).
+out = plain_console(soft_wrap=True)
+err = plain_console(stderr=True, soft_wrap=True)
 DEMO_DATA = Path("data/demo")
 
 
@@ -30,7 +31,7 @@ class Paths:
 
 def fail(message: str, code: int = 1) -> None:
     """One readable line on stderr and a non-zero exit."""
-    err.print(f"[red]error:[/red] {message}", highlight=False)
+    err.print(Text.assemble(("error:", "red"), " ", message))
     raise typer.Exit(code)
 
 

@@ -13,11 +13,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
 from flows.cli import app, data_dir, err, fail, out
-from flows.output import FILE_ONLY_FORMATS, FORMATS, format_rows, one_line, print_table
+from flows.output import (
+    FILE_ONLY_FORMATS,
+    FORMATS,
+    format_rows,
+    one_line,
+    plain_console,
+    print_table,
+)
 
 if TYPE_CHECKING:
     import duckdb
@@ -120,7 +126,7 @@ def _emit(columns: list[str], rows: list[tuple], fmt: str, output: Path | None) 
         return
     with output.open("w", encoding="utf-8") as handle:
         if fmt == "table":
-            print_table(Console(file=handle, width=TABLE_FILE_WIDTH), columns, rows)
+            print_table(plain_console(file=handle, width=TABLE_FILE_WIDTH), columns, rows)
         else:
             handle.write(format_rows(columns, rows, fmt) + "\n")
     err.print(f"wrote {len(rows)} rows to {output}", highlight=False)
@@ -137,19 +143,20 @@ def schema(
 
     con = _open()
     for relation in describe(con, include_tables=tables):
-        out.print(f"\n[bold]{relation.name}[/bold] ({relation.kind})", highlight=False)
+        out.print(Text.assemble("\n", (relation.name, "bold"), f" ({relation.kind})"))
         if relation.comment:
-            out.print(f"  {escape(relation.comment)}", highlight=False)
+            out.print(f"  {relation.comment}")
         name_width = max(len(c.name) for c in relation.columns)
         type_width = max(len(c.type) for c in relation.columns)
         for column in relation.columns:
             out.print(f"    {column.name:<{name_width}}  {column.type:<{type_width}}  "
-                      f"{escape(column.comment or '')}", highlight=False)
-    out.print("\n[bold]saved queries[/bold] (steppewatch sql --saved NAME --param key=value)")
+                      f"{column.comment or ''}")
+    out.print(Text.assemble("\n", ("saved queries", "bold"),
+                            " (steppewatch sql --saved NAME --param key=value)"))
     for query in saved_queries():
         params = ", ".join(f"{p.name}" + (f"={p.default}" if p.default else "")
                            for p in query.params)
-        out.print(f"  {query.name}({params}): {escape(query.summary)}", highlight=False)
+        out.print(f"  {query.name}({params}): {query.summary}")
 
 
 def _day(value: str | None, option: str) -> date | None:
@@ -206,25 +213,24 @@ def _hit_json(hit: SearchHit) -> dict:
 
 def _print_hits(hits: list[SearchHit], query: str) -> None:
     if not hits:
-        out.print(f"no story matches {query!r}", highlight=False)
+        out.print(f"no story matches {query!r}")
         return
     for rank, hit in enumerate(hits, 1):
         topics = f" [{', '.join(hit.topics)}]" if hit.topics else ""
-        out.print(f"\n[bold]{rank}. {escape(hit.title or '(no title)')}[/bold]", highlight=False)
-        out.print(f"   {hit.day or '?'} · {escape(hit.outlet)} · {','.join(hit.countries)} · "
-                  f"{hit.language or '?'}{escape(topics)} · score {hit.score:.2f}",
-                  highlight=False)
-        out.print(f"   {hit.url}", highlight=False)
-        out.print(f"   {_bold_marked(hit.snippet)}", highlight=False)
+        out.print(Text.assemble("\n", (f"{rank}. {hit.title or '(no title)'}", "bold")))
+        out.print(f"   {hit.day or '?'} · {hit.outlet} · {','.join(hit.countries)} · "
+                  f"{hit.language or '?'}{topics} · score {hit.score:.2f}")
+        out.print(f"   {hit.url}")
+        out.print(Text.assemble("   ", _bold_marked(hit.snippet)))
 
 
-def _bold_marked(snippet: str) -> str:
-    """Rich markup of a snippet: the **marked** word bold, everything else escaped."""
+def _bold_marked(snippet: str) -> Text:
+    """A snippet as Text: the **marked** word bold, everything else as it is."""
     before, _, rest = snippet.partition("**")
     word, _, after = rest.partition("**")
     if not word:
-        return escape(snippet)
-    return f"{escape(before)}[bold yellow]{escape(word)}[/bold yellow]{escape(after)}"
+        return Text(snippet)
+    return Text.assemble(before, (word, "bold yellow"), after)
 
 
 @app.command()

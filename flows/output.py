@@ -1,5 +1,11 @@
 """Printing query results and run summaries for people (table) and programs (csv, json,
-parquet)."""
+parquet).
+
+Text is printed as stored: scraped titles and error messages may hold `[b]`, `[/]` or
+`:x:`, which Rich would otherwise read as markup or emoji codes. Every Console of the CLI
+comes from `plain_console` (no markup, no emoji codes, no highlighting), and table cells are
+`rich.text.Text`, which Rich never parses; styling is added explicitly with Text styles.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 FORMATS = ("table", "csv", "json", "parquet")
 FILE_ONLY_FORMATS = ("parquet",)  # binary: written to --output, never to the terminal
@@ -59,11 +66,18 @@ def one_line(error: Exception) -> str:
     return " ".join([lines[0], *hints])
 
 
+def plain_console(**options: Any) -> Console:
+    """A Console that prints strings as given: no Rich markup, no :emoji: codes, no
+    highlighting of numbers or URLs. Style output with rich.text.Text, never with markup."""
+    return Console(markup=False, emoji=False, highlight=False, **options)
+
+
 def print_table(console: Console, columns: Sequence[str], rows: Sequence[Sequence[Any]],
                 title: str | None = None) -> None:
-    table = Table(title=title, show_lines=False)
+    """A table whose title, headers and cells are shown as given on any Console."""
+    table = Table(title=None if title is None else Text(title), show_lines=False)
     for name in columns:
-        table.add_column(name, overflow="fold")
+        table.add_column(Text(name), overflow="fold")
     for row in rows:
-        table.add_row(*("" if v is None else str(_plain(v)) for v in row))
+        table.add_row(*(Text("" if v is None else str(_plain(v))) for v in row))
     console.print(table)

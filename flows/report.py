@@ -1,17 +1,21 @@
 """Alert reports: newly matched stories as self-contained HTML, Markdown and JSON.
 
-Every scraped field is untrusted. HTML goes through Jinja2 autoescaping (and a
-Content-Security-Policy that forbids scripts); Markdown escapes its markup characters.
+Every scraped field is untrusted and is shown as the text it is, never as markup. HTML goes
+through Jinja2 autoescaping (and a Content-Security-Policy that forbids scripts); Markdown
+turns & < > into character references and backslash-escapes its own syntax; only http(s)
+addresses become links; JSON carries the stored values as they are.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader
 
@@ -181,31 +185,78 @@ def build_report(rule: str, rule_topics: list[str], run_id: str, stories: list[S
     )
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")  # ( ) matter only after ], which is escaped
+# Markdown's own syntax in running text: escape, code, emphasis, links and images, headings,
+# table cells, strikethrough. ( ) matter only after ], which is escaped; & < > are HTML's.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+_LIST_MARK = re.compile(r"^[-+=]")  # a bullet, or a setext heading's underline
+_NUMBER_MARK = re.compile(r"^(\d{1,9})([.)])")  # an ordered list item
+_ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
+_WEB = re.compile(r"https?://", re.IGNORECASE)
+_URL_SAFE = "/:?#[]@!$&'()*+,;=%"  # RFC 3986 reserved characters and % escapes stay
 
 
 def markdown_escape(value: Any) -> str:
-    """Scraped text in Markdown: markup characters escaped, so no link or HTML is injected."""
-    return _MD_SPECIAL.sub(r"\\\1", str(value if value is not None else "")).replace("\n", " ")
+    """Scraped text inside a Markdown line, shown as the text it is by any renderer: & < >
+    as HTML character references (so no tag, raw or not, survives), Markdown's link,
+    emphasis, code, heading, table and strikethrough characters backslash-escaped, line
+    breaks as spaces."""
+    text = _LINE_BREAK.sub(" ", str(value if value is not None else ""))
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def _line_start(escaped: str) -> str:
+    """Escaped text that starts a Markdown line (a blockquote's text): no indentation that
+    would make it code, no leading mark that would make it a list or a heading's underline."""
+    text = escaped.lstrip(" \t")
+    return _NUMBER_MARK.sub(r"\1\\\2", _LIST_MARK.sub(r"\\\g<0>", text))
+
+
+def markdown_line(value: Any) -> str:
+    """Scraped text at the start of a Markdown line (see markdown_escape)."""
+    return _line_start(markdown_escape(value))
+
+
+def markdown_snippet(parts: list[tuple[str, bool]]) -> str:
+    """A snippet's segments as one Markdown line, the highlighted ones in bold."""
+    return _line_start("".join(f"**{markdown_escape(text)}**" if hit else markdown_escape(text)
+                               for text, hit in parts))
+
+
+def is_web_url(url: Any) -> bool:
+    """Only http(s) addresses become links; javascript:, data: and the rest stay text."""
+    return isinstance(url, str) and _WEB.match(url) is not None
 
 
 def safe_href(url: str) -> str:
     """Only web links are linked; anything else (javascript:, data:) becomes inert."""
-    return url if url.lower().startswith(("http://", "https://")) else "#"
+    return url if is_web_url(url) else "#"
 
 
 def markdown_url(url: str) -> str:
-    """A URL inside <...> in Markdown: no character that could end it or break the line."""
-    return (safe_href(url).replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
-            .replace("\n", "").replace("\r", ""))
+    """A web URL as a Markdown link destination inside <...>: spaces, < > \\ and anything not
+    ASCII percent-encoded, an &...; that CommonMark would decode written as &amp;...;."""
+    return _ENTITY_LIKE.sub("&amp;", quote(safe_href(url), safe=_URL_SAFE))
+
+
+def markdown_link(label: Any, url: str) -> str:
+    """[label](<url>) for a web address; the label and the address as plain text for any
+    other, so a javascript: address is seen but never followed."""
+    if is_web_url(url):
+        return f"[{markdown_escape(label)}](<{markdown_url(url)}>)"
+    return f"{markdown_escape(label)} ({markdown_escape(url)})"
 
 
 def _loader_env(autoescape: bool) -> Environment:
     env = Environment(loader=PackageLoader("flows", "templates"), trim_blocks=True,
                       lstrip_blocks=True, autoescape=autoescape)  # every HTML template escapes
     env.filters["md"] = markdown_escape
+    env.filters["mdline"] = markdown_line
+    env.filters["mdsnippet"] = markdown_snippet
+    env.filters["mdlink"] = markdown_link
     env.filters["mdurl"] = markdown_url
     env.filters["href"] = safe_href
+    env.tests["web_url"] = is_web_url
     return env
 
 

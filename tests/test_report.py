@@ -79,7 +79,7 @@ def test_scraped_text_is_escaped_everywhere(rendered: RenderedReport) -> None:
     assert "&lt;script&gt;document.title=&#34;pwned&#34;&lt;/script&gt;" in html
     assert "onerror=&#34;" in html  # as text, inside no tag
     md = rendered.markdown
-    assert re.search(r"(?<!\\)<(script|img)", md) is None and "\\<script\\>" in md
+    assert re.search(r"<(script|img)", md) is None and "&lt;script&gt;" in md
     data = json.loads(rendered.json)
     assert any(s["title"] == MALICIOUS_TITLE for s in data["stories"])
 

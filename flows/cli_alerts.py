@@ -12,6 +12,8 @@ from flows.cli import Paths, app, data_dir, fail, out
 from flows.output import print_table
 
 if TYPE_CHECKING:
+    import duckdb
+
     from flows.settings import Settings
 
 
@@ -21,6 +23,23 @@ def _settings() -> Settings:
     try:
         return load_settings(Paths.config, data_dir())
     except SettingsError as error:
+        fail(str(error))
+    raise AssertionError("unreachable")
+
+
+def _warehouse(data: Path) -> duckdb.DuckDBPyConnection:
+    """The existing warehouse for writing; a missing, locked or unreadable one is one line,
+    and nothing is created."""
+    from warehouse.connection import (
+        WarehouseBusy,
+        WarehouseMissing,
+        WarehouseUnreadable,
+        open_warehouse,
+    )
+
+    try:
+        return open_warehouse(data, create=False)
+    except (WarehouseMissing, WarehouseBusy, WarehouseUnreadable) as error:
         fail(str(error))
     raise AssertionError("unreachable")
 
@@ -39,10 +58,9 @@ def _print_deliveries(rows: list[tuple], title: str) -> None:
 def _preview(settings: Settings, rules: list[str], reports_dir: Path) -> None:
     from flows.alert import rule_report
     from flows.channels.file import report_paths
-    from warehouse.connection import open_warehouse
 
     now = datetime.now(UTC)
-    with open_warehouse(settings.data_dir) as con:
+    with _warehouse(settings.data_dir) as con:
         last = con.execute("SELECT max(run_id) FROM crawl_runs").fetchone()[0] or "preview"
         for rule in settings.alert_rules:
             if rules and rule.name not in rules:
@@ -77,7 +95,6 @@ def alerts(
     """Send alert reports now (retrying failed ones), preview them, or send a past one again."""
     from flows.alert import resend as resend_run
     from flows.alert import run_alerts
-    from warehouse.connection import open_warehouse
 
     settings = _settings()
     known = {r.name for r in settings.alert_rules}
@@ -89,7 +106,7 @@ def alerts(
     if dry_run:
         _preview(settings, rule or [], reports_dir)
         return
-    with open_warehouse(settings.data_dir) as con:
+    with _warehouse(settings.data_dir) as con:
         if resend:
             done = resend_run(con, settings, resend, reports_dir, rule or [], channel or [])
             if not done:

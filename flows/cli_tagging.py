@@ -50,12 +50,19 @@ def reprocess(
     from flows.tagging.places import load_gazetteer
     from flows.tagging.tagger import Tagger
     from flows.tagging.topics import TopicsConfigError
-    from warehouse.connection import WAREHOUSE_FILE, open_warehouse
+    from warehouse.connection import (
+        WarehouseBusy,
+        WarehouseMissing,
+        WarehouseUnreadable,
+        existing_warehouse,
+        open_warehouse,
+    )
 
     data = data_dir()
-    if not (data / WAREHOUSE_FILE).exists():
-        fail(f"no warehouse at {data / WAREHOUSE_FILE}; run `steppewatch nightly` or "
-             "`steppewatch demo` first, or pass --data")
+    try:
+        existing_warehouse(data)  # before reading the topics: say this first
+    except WarehouseMissing as missing:
+        fail(str(missing))
     try:
         tagger = Tagger.from_file(Paths.config / "topics.toml")
     except (OSError, TopicsConfigError) as error:
@@ -63,8 +70,10 @@ def reprocess(
     places_file = Paths.config / "places.toml"
     gazetteer = load_gazetteer(places_file) if places_file.exists() else None
     try:
-        with open_warehouse(data) as con:
+        with open_warehouse(data, create=False) as con:
             result = reprocess_tags(con, tagger, gazetteer, batch_size)
+    except (WarehouseMissing, WarehouseBusy, WarehouseUnreadable) as error:
+        fail(str(error))
     except duckdb.IOException as error:
         fail(f"cannot open the warehouse for writing (is a nightly run loading?): "
              f"{str(error).splitlines()[0]}")

@@ -1,7 +1,10 @@
 """Warehouse commands: read-only SQL, saved queries, search, export and the schema.
 
-Each command opens the warehouse read-only; while the nightly load step holds it, the
-command waits and says so on stderr.
+Each command opens the warehouse read-only and shut in (warehouse.connection): its SQL
+reads no other file, writes none, loads no extension and changes no setting. The one file a
+command may have DuckDB write is the staging file of its --output (export, sql --format
+parquet). While the nightly load step holds the warehouse, the command waits and says so on
+stderr.
 """
 
 from __future__ import annotations
@@ -33,20 +36,44 @@ if TYPE_CHECKING:
 TABLE_FILE_WIDTH = 200  # a table written to a file is not folded to a terminal's width
 NO_SHELL = ("give the SQL as an argument or on stdin, or --saved NAME; "
             "steppewatch never opens an interactive shell on the warehouse")
+SHUT_IN = ("steppewatch sql reads the warehouse only: no other file, no ATTACH, INSTALL or "
+           "LOAD; write results with --output FILE or `steppewatch export`")
+LOCKED = "steppewatch sql cannot change DuckDB settings"
 
 
-def _open() -> duckdb.DuckDBPyConnection:
-    """The warehouse, read-only; waiting (and saying so) while the load step writes."""
-    from warehouse.connection import WarehouseBusy, WarehouseMissing, open_readonly
+def _open(writable: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """The warehouse, read-only and shut in, with leave to write `writable` only; waiting
+    (and saying so) while the load step writes. Close it (`with`) before the command ends."""
+    from warehouse.connection import (
+        WarehouseBusy,
+        WarehouseMissing,
+        WarehouseUnreadable,
+        open_readonly,
+    )
 
     def waiting() -> None:
         err.print("waiting for the nightly load step to release the warehouse…", highlight=False)
 
     try:
-        return open_readonly(data_dir(), on_wait=waiting)
-    except (WarehouseMissing, WarehouseBusy) as error:
+        return open_readonly(data_dir(), on_wait=waiting, writable=writable)
+    except (WarehouseMissing, WarehouseBusy, WarehouseUnreadable) as error:
         fail(str(error))
     raise AssertionError("unreachable")
+
+
+def _db_error(error: duckdb.Error) -> str:
+    """A DuckDB error as one line; a refusal of the shut-in reader says why."""
+    import duckdb
+
+    line = one_line(error)
+    if isinstance(error, duckdb.PermissionException):
+        return f"{line} ({SHUT_IN})"
+    if "configuration has been locked" in line:
+        return f"{line} ({LOCKED})"
+    if "Corrupt database file" in line:
+        return (f"{line}: the warehouse in {data_dir()} is damaged; restore it from a backup, "
+                "or move it away and run `steppewatch nightly` or `steppewatch demo`")
+    return line
 
 
 def _sql_text(query: str | None, saved: str | None, params: list[str]
@@ -86,21 +113,26 @@ def sql(
     """Run read-only SQL (or a saved query) on the warehouse."""
     import duckdb
 
+    from warehouse.export import staging_file
+
     if fmt not in FORMATS:
         fail(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     if fmt in FILE_ONLY_FORMATS and output is None:
         fail(f"--format {fmt} writes a file: add --output FILE.{fmt}")
     text, values = _sql_text(query, saved, params or [])
-    con = _open()
-    try:
-        if fmt in FILE_ONLY_FORMATS:
-            _write_file(con, text, values, fmt, output)
-            return
-        cursor = con.execute(text, values) if values is not None else con.execute(text)
-        columns = [d[0] for d in cursor.description] if cursor.description else []
-        rows = cursor.fetchall() if columns else []
-    except duckdb.Error as error:
-        fail(one_line(error))
+    # Only DuckDB's own writer (parquet) needs leave to write; csv, json and table output
+    # is written by Python from the fetched rows.
+    writable = staging_file(output) if output is not None and fmt in FILE_ONLY_FORMATS else None
+    with _open(writable) as con:
+        try:
+            if fmt in FILE_ONLY_FORMATS:
+                _write_file(con, text, values, fmt, output)
+                return
+            cursor = con.execute(text, values) if values is not None else con.execute(text)
+            columns = [d[0] for d in cursor.description] if cursor.description else []
+            rows = cursor.fetchall() if columns else []
+        except duckdb.Error as error:
+            fail(_db_error(error))
     _emit(columns, rows, fmt, output)
 
 
@@ -138,11 +170,17 @@ def schema(
                                          "views.")] = False,
 ) -> None:
     """Describe the views (and tables) analysts query, and the saved queries."""
+    import duckdb
+
     from warehouse.saved_queries import saved_queries
     from warehouse.schema import describe
 
-    con = _open()
-    for relation in describe(con, include_tables=tables):
+    with _open() as con:
+        try:
+            relations = describe(con, include_tables=tables)
+        except duckdb.Error as error:
+            fail(_db_error(error))
+    for relation in relations:
         out.print(Text.assemble("\n", (relation.name, "bold"), f" ({relation.kind})"))
         if relation.comment:
             out.print(f"  {relation.comment}")
@@ -190,14 +228,15 @@ def search(
 
     if fmt not in ("text", "json"):
         fail(f"unknown format {fmt!r}; use text or json")
-    con = _open()
-    try:
-        hits = search_stories(con, query, topic=topic, country=country,
-                              since=_day(since, "--since"), limit=limit, all_terms=not any_term)
-    except SearchIndexMissing as missing:
-        fail(str(missing))
-    except duckdb.Error as error:
-        fail(one_line(error))
+    day = _day(since, "--since")
+    with _open() as con:
+        try:
+            hits = search_stories(con, query, topic=topic, country=country, since=day,
+                                  limit=limit, all_terms=not any_term)
+        except SearchIndexMissing as missing:
+            fail(str(missing))
+        except duckdb.Error as error:
+            fail(_db_error(error))
     if fmt == "json":
         sys.stdout.write(json.dumps([_hit_json(h) for h in hits], ensure_ascii=False,
                                     indent=1) + "\n")
@@ -245,14 +284,14 @@ def export(
     """Export a slice of the stories (with text and WARC references) to share."""
     import duckdb
 
-    from warehouse.export import EXPORT_FORMATS, export_stories
+    from warehouse.export import EXPORT_FORMATS, export_stories, staging_file
 
     if fmt not in EXPORT_FORMATS:
         fail(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
-    con = _open()
-    try:
-        written = export_stories(con, fmt, output, topic=topic, country=country,
-                                 since=_day(since, "--since"))
-    except duckdb.Error as error:
-        fail(one_line(error))
+    day = _day(since, "--since")
+    with _open(writable=staging_file(output)) as con:
+        try:
+            written = export_stories(con, fmt, output, topic=topic, country=country, since=day)
+        except duckdb.Error as error:
+            fail(_db_error(error))
     out.print(f"wrote {written} stories to {output}", highlight=False)

@@ -3,6 +3,12 @@
 DuckDB allows one writing process or any number of reading ones. The load step is the only
 writer and holds the file for seconds; readers (`steppewatch sql`, search, export) hold it
 for one query. Whoever finds the file locked waits and says so, instead of failing.
+
+A reader is shut in with DuckDB's own switches (docs/DECISIONS.md, "Readers touch nothing
+but the warehouse"): the file opened read-only, no extension installed or loaded after fts,
+no file read or written outside the warehouse (`enable_external_access = false`) except
+the one staging file an export was given leave to write, and no setting changed
+(`lock_configuration = true`).
 """
 
 from __future__ import annotations
@@ -73,6 +79,10 @@ class WarehouseBusy(TimeoutError):
     pass
 
 
+class WarehouseUnreadable(RuntimeError):
+    """The warehouse file exists but DuckDB cannot open it (damaged, not a database)."""
+
+
 def extension_directory() -> str | None:
     """Folder of the duckdb-ext-fts package, so `LOAD fts` works without a download."""
     try:
@@ -82,30 +92,95 @@ def extension_directory() -> str | None:
     return str(Path(next(iter(duckdb_ext.__path__))) / "extensions")
 
 
-def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-    config = {}
+# Set when a reader connects. DuckDB 1.4.4 refuses `LOAD fts` when enable_external_access
+# is off from the start, and allowed_paths in the connect config, so those two and the lock
+# follow by SET once fts is loaded (_shut_in).
+READER_CONFIG: dict[str, str | bool] = {
+    "autoinstall_known_extensions": False,  # a query never downloads an extension
+    "autoload_known_extensions": False,  # nor loads one behind the reader's back
+    "allow_community_extensions": False,
+    "allow_persistent_secrets": False,  # CREATE PERSISTENT SECRET would write to ~/.duckdb
+}
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _shut_in(con: duckdb.DuckDBPyConnection, writable: Path | None) -> None:
+    """Load fts, then shut the reader in: no files but the warehouse (and `writable`), no
+    extension loads, no setting changes. Once locked, none of this can be undone by SQL."""
+    if con.execute("SELECT current_setting('lock_configuration')").fetchone()[0]:
+        # A reader of this process has the database open already (DuckDB shares one
+        # instance per file within a process) and shut it in; its settings hold.
+        allowed = con.execute("SELECT current_setting('allowed_paths')").fetchone()[0]
+        if writable is not None and str(writable) not in allowed:
+            raise WarehouseBusy(f"the warehouse is already open in this process without leave "
+                                f"to write {writable}; write it once that reader is closed")
+        return
+    con.execute("LOAD fts")  # search_terms() and the search index need it
+    if writable is not None:
+        con.execute(f"SET allowed_paths = [{_sql_text(str(writable))}]")
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+
+
+def _connect(path: Path, read_only: bool, writable: Path | None = None
+             ) -> duckdb.DuckDBPyConnection:
+    config: dict[str, str | bool] = dict(READER_CONFIG) if read_only else {}
     ext_dir = extension_directory()
     if ext_dir:
         config["extension_directory"] = ext_dir
     con = duckdb.connect(str(path), read_only=read_only, config=config)
-    con.execute("LOAD fts")  # search_terms() and the search index need it
+    try:
+        if read_only:
+            _shut_in(con, writable)
+        else:
+            con.execute("LOAD fts")  # search_terms() and the search index need it
+    except BaseException:
+        con.close()
+        raise
     return con
 
 
 def _is_lock_error(error: duckdb.Error) -> bool:
-    return isinstance(error, duckdb.IOException) and "lock" in str(error).lower()
+    # Not just "lock" anywhere: the message holds the path, and a folder may be called so.
+    text = str(error).lower()
+    return isinstance(error, duckdb.IOException) and ("could not set lock" in text
+                                                      or "conflicting lock" in text)
+
+
+DAMAGED = ("not a valid DuckDB database file", "Corrupt database file",
+           "Could not read enough bytes")
+
+
+def _unreadable(path: Path, error: duckdb.Error) -> WarehouseUnreadable:
+    """One line naming the file, what is wrong and what to do."""
+    first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    if any(sign in first for sign in DAMAGED) or isinstance(error, duckdb.SerializationException):
+        what = ("is not a DuckDB database" if DAMAGED[0] in first
+                else f"is damaged ({first})")
+        return WarehouseUnreadable(
+            f"the warehouse {path} {what}; it was left as it is. Restore it from a backup, or "
+            f"move it away and run `steppewatch nightly` or `steppewatch demo` to build a new one")
+    return WarehouseUnreadable(f"cannot open the warehouse {path} ({first}); it was left as it "
+                               f"is: check the file and its permissions")
 
 
 def _connect_waiting(path: Path, read_only: bool, wait_seconds: float,
-                     on_wait: Callable[[], None] | None) -> duckdb.DuckDBPyConnection:
-    """Connect; while another process holds a conflicting lock, retry until the deadline."""
+                     on_wait: Callable[[], None] | None, writable: Path | None = None
+                     ) -> duckdb.DuckDBPyConnection:
+    """Connect; while another process holds a conflicting lock, retry until the deadline.
+    A file DuckDB cannot read raises WarehouseUnreadable (DuckDB leaves such a file as is)."""
     deadline = time.monotonic() + wait_seconds
     announced = False
     while True:
         try:
-            return _connect(path, read_only)
+            return _connect(path, read_only, writable)
         except duckdb.Error as error:
             if not _is_lock_error(error):
+                if isinstance(error, duckdb.IOException | duckdb.SerializationException):
+                    raise _unreadable(path, error) from error
                 raise
             if time.monotonic() > deadline:
                 raise WarehouseBusy(
@@ -148,23 +223,38 @@ def _log_writer_wait(path: Path) -> Callable[[], None]:
     return lambda: log.warning("warehouse %s is open in a reading process; waiting", path)
 
 
-def open_warehouse(data_dir: Path, wait_seconds: float = WRITER_WAIT_SECONDS
-                   ) -> duckdb.DuckDBPyConnection:
-    """The warehouse for writing (the load step only), migrated to the latest schema.
+def existing_warehouse(data_dir: Path) -> Path:
+    """The warehouse file of `data_dir`, or WarehouseMissing saying what to do."""
+    path = data_dir / WAREHOUSE_FILE
+    if not path.is_file():
+        raise WarehouseMissing(
+            f"no warehouse at {path}; run `steppewatch nightly` or `steppewatch demo` first, "
+            f"or pass --data with the folder that holds {WAREHOUSE_FILE}")
+    return path
+
+
+def open_warehouse(data_dir: Path, wait_seconds: float = WRITER_WAIT_SECONDS, *,
+                   create: bool = True) -> duckdb.DuckDBPyConnection:
+    """The warehouse for writing, migrated to the latest schema; made if `create` (the load
+    step), else WarehouseMissing without touching the disk (alerts, reprocess).
 
     While a reader holds the file (a query, an export) it waits, up to `wait_seconds`."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    path = data_dir / WAREHOUSE_FILE
+    if create:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path = data_dir / WAREHOUSE_FILE
+    else:
+        path = existing_warehouse(data_dir)
     con = _connect_waiting(path, False, wait_seconds, _log_writer_wait(path))
     migrate(con)
     return con
 
 
 def open_readonly(data_dir: Path, wait_seconds: float = READER_WAIT_SECONDS,
-                  on_wait: Callable[[], None] | None = None) -> duckdb.DuckDBPyConnection:
-    """A read-only connection; while the load step holds the file it waits, then gives up."""
-    path = data_dir / WAREHOUSE_FILE
-    if not path.exists():
-        raise WarehouseMissing(
-            f"no warehouse at {path}; run `steppewatch nightly` or `steppewatch demo` first")
-    return _connect_waiting(path, True, wait_seconds, on_wait)
+                  on_wait: Callable[[], None] | None = None, *,
+                  writable: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection shut in to the warehouse (module docstring): it reads no other
+    file and writes none, except `writable` (an absolute path: an export's staging file).
+    While the load step holds the file it waits, then gives up."""
+    if writable is not None and not writable.is_absolute():
+        raise ValueError(f"writable must be an absolute path, not {writable}")
+    return _connect_waiting(existing_warehouse(data_dir), True, wait_seconds, on_wait, writable)

@@ -24,12 +24,26 @@ def export_stories(con: duckdb.DuckDBPyConnection, fmt: str, output: Path, *,
     return relation.aggregate("count(*)").fetchone()[0]
 
 
+def staging_file(output: Path) -> Path:
+    """Where `output` is written before it is moved into place: the one file a reading
+    connection may write (open it with `open_readonly(..., writable=staging_file(output))`)."""
+    output = output.absolute()
+    return output.with_name(output.name + ".partial")
+
+
 def write_relation(relation: duckdb.DuckDBPyRelation, fmt: str, output: Path) -> None:
-    """Write a query's rows to a file, atomically (a half-written file is never left)."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    partial = output.with_name(output.name + ".partial")
-    if fmt == "parquet":
-        relation.write_parquet(str(partial), compression="zstd")
-    else:
-        relation.write_csv(str(partial), header=True)
+    """Write a query's rows to a file, atomically (a half-written file is never left).
+
+    DuckDB writes the staging file; a reader's connection must have leave to write it."""
+    partial = staging_file(output)
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    partial.unlink(missing_ok=True)  # else DuckDB writes a tmp_ file next to it first
+    try:
+        if fmt == "parquet":
+            relation.write_parquet(str(partial), compression="zstd")
+        else:
+            relation.write_csv(str(partial), header=True)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     partial.replace(output)

@@ -20,6 +20,7 @@ import duckdb
 from flows import outbox
 from flows.channels import Channel, ChannelError, RenderedReport, build_channel
 from flows.channels.file import report_paths
+from flows.channels.secrets import Secrets
 from flows.outbox import OutboxRow
 from flows.report import (
     Report,
@@ -92,26 +93,29 @@ def rule_report(con: duckdb.DuckDBPyConnection, rule: AlertRule, channel: str, r
     return RenderedReport(report)
 
 
-def deliver(con: duckdb.DuckDBPyConnection, channel: Channel, row: OutboxRow,
+def deliver(con: duckdb.DuckDBPyConnection, channel: Channel, row: OutboxRow, secrets: Secrets,
             report_path: str | None = None, settles: str | None = None) -> Delivery:
-    """Send the parts the channel has not accepted yet; mark delivered only when all are."""
+    """Send the parts the channel has not accepted yet; mark delivered only when all are.
+    A failure's error is redacted with `secrets` before it is stored, logged or returned."""
     outbox.begin_attempt(con, row.delivery_key)
     try:
         for index in range(row.parts_sent, row.parts_total):
             channel.send_part(row.parts[index], row.delivery_key, index, row.parts_total)
             outbox.part_accepted(con, row.delivery_key, index + 1)
     except ChannelError as error:
-        return _failed(con, row, str(error), "unconfirmed" if error.in_doubt else "pending")
+        return _failed(con, row, str(error), "unconfirmed" if error.in_doubt else "pending",
+                       secrets)
     except Exception as error:  # a fault of ours mid-send: the channel may have it
-        return _failed(con, row, f"{error.__class__.__name__} while sending", "unconfirmed")
+        return _failed(con, row, f"{error.__class__.__name__} while sending", "unconfirmed",
+                       secrets)
     note = f"sent again as {row.delivery_key}" if settles else None
     outbox.accepted(con, row, report_path, note=note, also_settle=settles)
     return Delivery(row.channel, row.delivery_key, row.run_id, len(row.article_ids), "sent")
 
 
 def _failed(con: duckdb.DuckDBPyConnection, row: OutboxRow, error: str,
-            status: str) -> Delivery:
-    outbox.attempt_failed(con, row.delivery_key, status, error)
+            status: str, secrets: Secrets) -> Delivery:
+    error = outbox.attempt_failed(con, row.delivery_key, status, error, secrets)
     log.warning("alert %s → %s (%s): %s; %s", row.rule, row.channel, row.delivery_key, error,
                 "retried next run" if status == "pending" else
                 "not sent again by itself; check it and use `steppewatch alerts --resend`")
@@ -119,12 +123,12 @@ def _failed(con: duckdb.DuckDBPyConnection, row: OutboxRow, error: str,
                     error)
 
 
-def _retry_open(con: duckdb.DuckDBPyConnection, rule: AlertRule,
-                channel: Channel) -> list[Delivery]:
+def _retry_open(con: duckdb.DuckDBPyConnection, rule: AlertRule, channel: Channel,
+                secrets: Secrets) -> list[Delivery]:
     deliveries = []
     for row in outbox.open_rows(con, rule.name, channel.name):
         if row.status == "pending":
-            deliveries.append(deliver(con, channel, row))
+            deliveries.append(deliver(con, channel, row, secrets))
         else:
             deliveries.append(Delivery(row.channel, row.delivery_key, row.run_id,
                                        len(row.article_ids), row.status, row.last_error))
@@ -153,9 +157,10 @@ def alert_rule(con: duckdb.DuckDBPyConnection, settings: Settings, rule: AlertRu
     deliveries: list[Delivery] = []
     paths = report_paths(reports_dir, run_id, rule.name)
     record: RenderedReport | None = None
+    secrets = Secrets.of_channels(settings.alert_channels)  # every error is cleared of all
     for config in _channel_configs(settings, rule):
         channel = build_channel(config, reports_dir)
-        deliveries += _retry_open(con, rule, channel)
+        deliveries += _retry_open(con, rule, channel, secrets)
         if outbox.has_run(con, rule.name, channel.name, run_id):
             continue  # a resumed run: this run's message exists and was handled above
         rendered = rule_report(con, rule, channel.name, run_id, now)
@@ -164,7 +169,7 @@ def alert_rule(con: duckdb.DuckDBPyConnection, settings: Settings, rule: AlertRu
             paths = report_paths(Path(getattr(channel, "folder", reports_dir)), run_id, rule.name)
         row = _new_message(con, rule, channel, rendered, run_id)
         if row:
-            deliveries.append(deliver(con, channel, row, str(paths["html"])))
+            deliveries.append(deliver(con, channel, row, secrets, str(paths["html"])))
     if record and "file" not in {c.type for c in _channel_configs(settings, rule)}:
         _write_record(record, paths)
     stories = len(record.report.article_ids) if record else 0
@@ -198,6 +203,7 @@ def resend(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, repo
     so it is not retried by itself afterwards.
     """
     configured = {c.name: c for c in settings.alert_channels}
+    secrets = Secrets.of_channels(settings.alert_channels)
     deliveries = []
     for original in outbox.rows_of_run(con, run_id, rules, channels):
         if original.channel not in configured:
@@ -211,5 +217,5 @@ def resend(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, repo
         outbox.insert(con, row)
         channel = build_channel(configured[original.channel], reports_dir)
         settles = original.delivery_key if original.status != "sent" else None
-        deliveries.append(deliver(con, channel, row, settles=settles))
+        deliveries.append(deliver(con, channel, row, secrets, settles=settles))
     return deliveries

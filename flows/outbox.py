@@ -9,6 +9,7 @@ from typing import Any
 
 import duckdb
 
+from flows.channels.secrets import Secrets
 from warehouse.connection import transaction
 from warehouse.load import statement
 
@@ -92,9 +93,14 @@ def part_accepted(con: duckdb.DuckDBPyConnection, key: str, parts_sent: int) -> 
     con.execute(statement("outbox_part_sent"), {"delivery_key": key, "parts_sent": parts_sent})
 
 
-def attempt_failed(con: duckdb.DuckDBPyConnection, key: str, status: str, error: str) -> None:
+def attempt_failed(con: duckdb.DuckDBPyConnection, key: str, status: str, error: str,
+                   secrets: Secrets) -> str:
+    """Record a failed attempt; the error is stored redacted (then cut short, so no secret is
+    cut in two), and returned as stored, for the log and the command's output."""
+    error = secrets.redact(error)[:1000]
     con.execute(statement("outbox_failed"),
-                {"delivery_key": key, "status": status, "error": error[:1000]})
+                {"delivery_key": key, "status": status, "error": error})
+    return error
 
 
 def accepted(con: duckdb.DuckDBPyConnection, row: OutboxRow, report_path: str | None,

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from flows.channels.secrets import Secrets
 from flows.report import Report, render_html, render_json, render_markdown
 from flows.settings import AlertChannel
 
@@ -43,6 +44,7 @@ class ChannelBase:
     """Options from [alerts.channels.NAME]; a key ending in `_env` names an environment variable."""
 
     def __init__(self, config: AlertChannel, reports_dir: Any = None) -> None:
+        self.config = config
         self.name, self.type, self.options = config.name, config.type, config.options
         self.send_empty = bool(self.options.get("send_empty", False))
         self.timeout = float(self.options.get("timeout_seconds", 30))
@@ -67,15 +69,12 @@ class ChannelBase:
             raise ChannelError(f"channel {self.name!r}: environment variable {var} is not set")
         return value or None
 
-    def secrets(self) -> list[str]:
-        """Every secret this channel could put in an error message, to redact it."""
-        return [v for k, var in self.options.items() if k.endswith("_env")
-                if (v := os.environ.get(str(var)))]
+    def secrets(self) -> Secrets:
+        """This channel's secrets as the environment holds them now, to redact errors."""
+        return Secrets.of_channels([self.config])
 
     def redact(self, message: str) -> str:
-        for value in self.secrets():
-            message = message.replace(value, "***")
-        return message
+        return self.secrets().redact(message)
 
 
 def utf16_len(text: str) -> int:

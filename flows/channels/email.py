@@ -69,7 +69,7 @@ class EmailChannel(ChannelBase):
             smtp = self._connect()
         except (OSError, smtplib.SMTPException) as error:  # nothing was handed over yet
             raise ChannelError(self.redact(f"email {self.name!r}: cannot connect or log in: "
-                                           f"{error}")) from None
+                                           f"{_describe(error)}")) from None
         try:
             self._hand_over(smtp, message)
         finally:
@@ -80,13 +80,22 @@ class EmailChannel(ChannelBase):
             smtp.send_message(message)
         except smtplib.SMTPResponseException as error:  # the server said no
             raise ChannelError(self.redact(f"email {self.name!r}: server refused: "
-                                           f"{error.smtp_code} {error.smtp_error!r}")) from None
+                                           f"{_describe(error)}")) from None
         except smtplib.SMTPRecipientsRefused as error:
-            raise ChannelError(f"email {self.name!r}: recipients refused: "
-                               f"{', '.join(error.recipients)}") from None
+            raise ChannelError(self.redact(f"email {self.name!r}: recipients refused: "
+                                           f"{', '.join(error.recipients)}")) from None
         except (OSError, smtplib.SMTPException) as error:  # cut off mid-send: may have arrived
             raise ChannelError(self.redact(f"email {self.name!r}: connection lost while "
-                                           f"sending: {error}"), in_doubt=True) from None
+                                           f"sending: {_describe(error)}"), in_doubt=True) from None
+
+
+def _describe(error: Exception) -> str:
+    """An SMTP reply as its code and decoded text (a bytes repr would escape a secret)."""
+    if isinstance(error, smtplib.SMTPResponseException):
+        reply = error.smtp_error
+        text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+        return f"{error.smtp_code} {text}"
+    return str(error)
 
 
 def _quit_quietly(smtp: smtplib.SMTP) -> None:

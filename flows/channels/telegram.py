@@ -72,14 +72,12 @@ class TelegramChannel(ChannelBase):
         base = str(self.options.get("api_base", API_BASE)).rstrip("/")
         body = {"chat_id": chat_id, "text": part["text"], "parse_mode": "HTML",
                 "link_preview_options": {"is_disabled": True}}
-        try:
-            answer = post_json(f"{base}/bot{token}/sendMessage", body, {}, self.timeout,
-                               f"telegram {self.name!r}")
-        except ChannelError as error:
-            raise ChannelError(self.redact(str(error)), error.in_doubt) from None
+        answer = post_json(f"{base}/bot{token}/sendMessage", body, {}, self.timeout,
+                           f"telegram {self.name!r}", self.secrets())
         if not _accepted(answer):  # a 2xx that is not Bot API's {"ok": true}: may have arrived
-            raise ChannelError(f"telegram {self.name!r}: unexpected answer "
-                               f"{answer[:200].decode('utf-8', 'replace')!r}", in_doubt=True)
+            text = self.redact(answer[:65536].decode("utf-8", "replace"))
+            raise ChannelError(f"telegram {self.name!r}: unexpected answer {clip(text, 300)}",
+                               in_doubt=True)
 
 
 def _accepted(answer: bytes) -> bool:

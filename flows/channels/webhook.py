@@ -6,7 +6,6 @@ from typing import Any
 
 from flows.channels.base import (
     ChannelBase,
-    ChannelError,
     RenderedReport,
     clip,
     split_blocks,
@@ -62,9 +61,5 @@ class WebhookChannel(ChannelBase):
                 for text in split_blocks(slack_blocks(report.report), LIMIT, separator="\n\n")]
 
     def send_part(self, part: dict[str, Any], key: str, index: int, total: int) -> None:
-        url = self.secret("url")
-        try:
-            post_json(str(url), part, {"Idempotency-Key": f"{key}-{index}"}, self.timeout,
-                      f"webhook {self.name!r}")
-        except ChannelError as error:
-            raise ChannelError(self.redact(str(error)), error.in_doubt) from None
+        post_json(str(self.secret("url")), part, {"Idempotency-Key": f"{key}-{index}"},
+                  self.timeout, f"webhook {self.name!r}", self.secrets())

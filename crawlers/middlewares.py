@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import email.utils
-import hashlib
 import json
 import logging
 from datetime import UTC, datetime
@@ -27,8 +26,9 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
+from crawlers.faults import crash_point
 from crawlers.urls import canonical_url
-from crawlers.warc import WarcArchive
+from crawlers.warc import WarcArchive, capture_row
 
 if TYPE_CHECKING:
     from typing import Self
@@ -82,25 +82,16 @@ class WarcArchiveMiddleware:
             body=response.body,
             request_headers=_header_pairs(request.headers),
             method=request.method,
+            kind=kind,
         )
-        capture: dict[str, Any] = {
-            "capture_id": pointer.capture_id,
-            "source_id": self.crawler.spider.source.id,
-            "url": response.url,
-            "kind": kind,
-            "http_status": response.status,
-            "content_type": response.headers.get("Content-Type", b"").decode("latin-1"),
-            "content_sha1": hashlib.sha1(response.body).hexdigest(),
-            "bytes": len(response.body),
-            "warc_file": pointer.warc_file,
-            "warc_offset": pointer.offset,
-            "warc_length": pointer.length,
-            "fetched_at": datetime.now(UTC).isoformat(),
-            "etag": _header(response.headers, b"ETag"),
-            "last_modified": _header(response.headers, b"Last-Modified"),
-        }
+        crash_point("archived", kind)  # archived, not yet handed on
+        capture = capture_row(
+            self.crawler.spider.source.id, pointer, response.url, kind, response.status,
+            {name.lower(): value for name, value in _header_pairs(response.headers)},
+            response.body, datetime.now(UTC).isoformat())
         self.captures.write(json.dumps(capture, ensure_ascii=False) + "\n")
         self.captures.flush()
+        crash_point("captured", kind)  # listed in captures.jsonl, not yet in pages.jsonl
         self.stats.inc_value(f"steppewatch/fetched/{kind}")
         self.stats.inc_value("steppewatch/bytes", len(response.body))
         request.meta["capture"] = capture
@@ -109,11 +100,6 @@ class WarcArchiveMiddleware:
     def close(self, spider: Spider | None = None) -> None:
         self.archive.close()
         self.captures.close()
-
-
-def _header(headers: Headers, name: bytes) -> str | None:
-    value = headers.get(name)
-    return value.decode("latin-1") if value else None
 
 
 log = logging.getLogger(__name__)

@@ -17,6 +17,7 @@ from typing import Any
 
 import duckdb
 
+from crawlers.faults import crash_point
 from flows import outbox
 from flows.channels import Channel, ChannelError, RenderedReport, build_channel
 from flows.channels.file import report_paths
@@ -143,6 +144,7 @@ def _new_message(con: duckdb.DuckDBPyConnection, rule: AlertRule, channel: Chann
     row = OutboxRow(outbox.delivery_key(rule.name, channel.name, run_id, ids), rule.name,
                     channel.name, channel.type, run_id, ids, channel.compose(rendered), "pending")
     outbox.insert(con, row)  # committed: the stories are claimed before anything is sent
+    crash_point("alert")
     return row
 
 

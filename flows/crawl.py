@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -210,13 +211,14 @@ def summarise_crawl(source_id: str, out_dir: Path, seconds: float) -> CrawlResul
 
 
 def prepare_crawl(con: duckdb.DuckDBPyConnection, run_dir: Path,
-                  options: CrawlOptions | None = None) -> int:
+                  options: CrawlOptions | None = None, also_seen: Iterable[str] = ()) -> int:
     """Files the crawl processes read (they never open the warehouse): the URLs already
     stored, in run_dir/seen.txt, and the crawl plan (validators of feeds and sitemaps,
     articles due for a revisit, backfill date, politeness) in run_dir/crawl_plan.json.
-    Records the run's backfill date. Returns how many URLs are already stored."""
+    Records the run's backfill date. `also_seen`: URLs this run extracts without fetching
+    (from the archive). Returns how many URLs the crawl will not fetch."""
     options = options or CrawlOptions()
-    urls = seen_urls(con)
+    urls = sorted({*seen_urls(con, options.started_at), *also_seen})
     (run_dir / "seen.txt").write_text("\n".join(urls) + "\n", encoding="utf-8")
     revisit = revisit_urls(con, options.started_at, options.revisit_window_days,
                            options.revisit_after_hours, options.revisit_times)

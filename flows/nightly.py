@@ -24,6 +24,7 @@ from prefect.futures import PrefectFuture, as_completed
 from prefect.runtime import flow_run
 from prefect.tasks import exponential_backoff
 
+from crawlers.faults import crash_point
 from crawlers.sources import Source, load_sources
 from flows.alert import AlertResult, run_alerts
 from flows.crawl import (
@@ -35,12 +36,12 @@ from flows.crawl import (
     run_crawl_process,
 )
 from flows.extract import ExtractCounts, StreamingExtraction
-from flows.faults import crash_point
 from flows.labelling import load_tagger
-from flows.recovery import recover_runs
+from flows.recovery import recover_runs, stage_orphans
 from flows.runners import task_runner, uses_dask
 from flows.settings import Settings, load_settings
-from warehouse.connection import open_warehouse, within_memory_budget
+from flows.verify import verify_archive
+from warehouse.connection import open_readonly, open_warehouse, within_memory_budget
 from warehouse.load import SourceRun, finish_run, load_run, start_run, upsert_sources
 from warehouse.search import refresh_search_index
 
@@ -77,6 +78,7 @@ class RunSummary:
     sources: list[SourceOutcome] = field(default_factory=list)
     articles_new: dict[str, int] = field(default_factory=dict)
     reports: list[dict] = field(default_factory=list)
+    archive_check: str = ""
 
 
 class AllSourcesFailed(RuntimeError):
@@ -91,16 +93,22 @@ def new_run_id() -> str:
 @task(name="begin-run", cache_policy=NO_CACHE)
 def begin_run(ctx: RunContext, sources: list[Source], mode: str, topics_version: str,
               topics_file: Path) -> int:
-    """Finish runs a crash left behind, record this run, and list the URLs already stored."""
+    """Finish runs a crash left behind, record this run, hand its extraction the archived
+    pages nothing accounts for, and list the URLs already stored."""
     ctx.run_dir.mkdir(parents=True, exist_ok=True)
     languages = {s.id: list(s.languages) for s in sources}
+    logger = get_run_logger()
     recovered = recover_runs(ctx.data_dir, ctx.run_id, load_tagger(topics_file), languages)
     if recovered:
-        get_run_logger().warning("finished the work of interrupted runs %s", ", ".join(recovered))
+        logger.warning("finished the work of interrupted runs %s", ", ".join(recovered))
     with open_warehouse(ctx.data_dir) as con:
         upsert_sources(con, [source_row(s) for s in sources])
         start_run(con, ctx.run_id, ctx.crawl.started_at, mode, _flow_run_id(), topics_version)
-        return prepare_crawl(con, ctx.run_dir, ctx.crawl)
+        from_archive = stage_orphans(con, ctx.run_dir, ctx.data_dir, sources)
+        if from_archive:
+            logger.warning("%d archived article pages were never processed; extracting them "
+                           "from the archive in this run", len(from_archive))
+        return prepare_crawl(con, ctx.run_dir, ctx.crawl, also_seen=from_archive)
 
 
 def source_row(source: Source) -> dict:
@@ -156,10 +164,22 @@ def search_index_task(ctx: RunContext) -> int:
     """Add the new articles to the full-text index (fts cannot update an index in place, so
     it is rebuilt, in its own transaction). Alerts go out first: they need no index."""
     with open_warehouse(ctx.data_dir) as con:
-        refresh = refresh_search_index(con)
+        refresh = refresh_search_index(con, on_step=crash_point)
     get_run_logger().info("search index: %d documents, %d new, %.1f s", refresh.documents,
                           refresh.added, refresh.seconds)
     return refresh.documents
+
+
+@task(name="verify-archive", cache_policy=NO_CACHE)
+def verify_task(ctx: RunContext) -> str:
+    """The evidence check on this run's articles (and on every archived article page)."""
+    with open_readonly(ctx.data_dir) as con:
+        report = verify_archive(con, ctx.data_dir, ctx.run_id)
+    logger = get_run_logger()
+    for problem in report.problems[:50]:
+        logger.warning("%s", problem.line())
+    (logger.info if report.ok else logger.warning)("%s", report.summary())
+    return report.summary()
 
 
 def _source_run(o: SourceOutcome) -> SourceRun:
@@ -257,7 +277,8 @@ def _summary_markdown(summary: RunSummary) -> str:
                      f"{c.pages_fetched if c else 0} | {c.article_pages if c else 0} | "
                      f"{c.skipped_seen if c else 0} | {summary.articles_new.get(o.source_id, 0)} | "
                      f"{(c.errors if c else 0) + o.extract_errors} |")
-    lines += ["", f"New articles: {sum(summary.articles_new.values())}", ""]
+    lines += ["", f"New articles: {sum(summary.articles_new.values())}", "",
+              summary.archive_check, ""]
     lines += [f"Report ({r['rule']}, {r['stories']} new stories): {r['html']}"
               for r in summary.reports]
     return "\n".join(lines)
@@ -308,8 +329,9 @@ def nightly(config_dir: str = "config", data_dir: str = "data",
     articles_new = load_task(ctx, list(outcomes.values()))
     reports = alert_task(ctx, settings, status)
     search_index_task(ctx)  # after the alerts, not beside them: the two peaks would add up
+    archive_check = verify_task(ctx)
     summary = RunSummary(run_id, str(settings.data_dir), status, list(outcomes.values()),
-                         articles_new, [asdict(r) for r in reports])
+                         articles_new, [asdict(r) for r in reports], archive_check)
     create_markdown_artifact(key="nightly-summary", markdown=_summary_markdown(summary),
                              description=f"steppewatch run {run_id}")
     if not ok:

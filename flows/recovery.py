@@ -1,24 +1,37 @@
-"""Finishing the work of runs that were killed: their staged files are loaded, once.
+"""Finishing the work of runs that were killed: the archive is the source of truth.
 
 A killed run leaves its WARC records and staging files (captures, pages, maybe
-extracted and tagged rows) and a crawl_runs row still marked 'running'. The next
-run extracts and tags what is missing, loads it with the same idempotent statements,
-and marks the old run 'recovered', so nothing fetched is lost or stored twice.
+extracted and tagged rows) and a crawl_runs row still marked 'running'. The next run
+first lists in captures.jsonl every response its WARC files hold (a crawl killed between
+the archive write and the listing leaves one unlisted), extracts and tags what is
+missing, loads it with the same idempotent statements and marks the old run
+'recovered'. Then any archived 2xx article response that neither an article nor an error
+accounts for, in any run, is handed to this run's extraction straight from its WARC
+record: nothing fetched is lost, and nothing is stored twice.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
 
 import duckdb
 
+from crawlers.items import ArticlePage
+from crawlers.sources import Source
+from crawlers.spiders.discovery import article_identity, declared_canonical
+from crawlers.urls import canonical_url
+from crawlers.warc import capture_row, iter_responses, read_response
 from flows.crawl import count_lines
-from flows.extract import extract_source
+from flows.extract import extract_source, read_jsonl
 from flows.tag import tag_source
 from flows.tagging.tagger import Tagger
 from warehouse.connection import open_warehouse
-from warehouse.load import SourceRun, finish_run, load_run
+from warehouse.load import SourceRun, finish_run, load_run, orphan_captures
 
 STAGED = ("captures.jsonl", "pages.jsonl", "errors.jsonl", "links.jsonl")
 
@@ -47,8 +60,36 @@ def _is_json(line: str) -> bool:
     return True
 
 
+def append_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    count = 0
+    with path.open("a", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+            count += 1
+    return count
+
+
+def warc_file_of(run_id: str, source_id: str) -> str:
+    """The WARC file of a source's crawl in a run, relative to the data folder."""
+    return f"warc/{run_id}/{source_id}.warc.gz"
+
+
+def list_archived_captures(source_dir: Path, data_dir: Path, run_id: str) -> int:
+    """Append to captures.jsonl each response of the source's WARC file it does not list;
+    how many were missing."""
+    source_id = source_dir.name
+    captures = source_dir / "captures.jsonl"
+    listed = {row["capture_id"] for row in read_jsonl(captures)}
+    missing = (capture_row(source_id, r.pointer, r.url, r.kind or "page", r.status, r.headers,
+                           r.payload, r.fetched_at)
+               for r in iter_responses(data_dir, warc_file_of(run_id, source_id))
+               if r.pointer.capture_id not in listed)
+    return append_jsonl(captures, missing)
+
+
 def _source_run(source_dir: Path) -> SourceRun:
-    captures = [json.loads(ln) for ln in (source_dir / "captures.jsonl").open(encoding="utf-8")]
+    captures = list(read_jsonl(source_dir / "captures.jsonl"))
     return SourceRun(
         source_id=source_dir.name, status="ok", message="recovered after an interrupted run",
         pages_fetched=len(captures),
@@ -59,15 +100,23 @@ def _source_run(source_dir: Path) -> SourceRun:
     )
 
 
+def _crawled_sources(run_dir: Path, data_dir: Path) -> list[Path]:
+    """Source folders of a run: those with staging files, and those with only a WARC file."""
+    warc_dir = data_dir / "warc" / run_dir.name
+    names = {p.name for p in run_dir.iterdir() if p.is_dir()} if run_dir.is_dir() else set()
+    if warc_dir.is_dir():
+        names |= {p.name.removesuffix(".warc.gz") for p in warc_dir.glob("*.warc.gz")}
+    return [run_dir / name for name in sorted(names)]
+
+
 def complete_staging(run_dir: Path, data_dir: Path, tagger: Tagger,
                      languages: dict[str, list[str]]) -> list[SourceRun]:
-    """Extract and tag whatever a killed run had crawled but not yet processed."""
+    """List, extract and tag whatever a killed run had archived but not yet processed."""
     runs = []
-    for source_dir in sorted(p for p in run_dir.iterdir() if p.is_dir()):
-        if not (source_dir / "captures.jsonl").exists():
-            continue
+    for source_dir in _crawled_sources(run_dir, data_dir):
         for name in STAGED:
             drop_partial_lines(source_dir / name)
+        list_archived_captures(source_dir, data_dir, run_dir.name)
         if not (source_dir / "extracted.jsonl").exists():
             extract_source(source_dir.name, languages.get(source_dir.name, []), source_dir,
                            data_dir, topics_file=tagger.path)
@@ -84,8 +133,36 @@ def recover_runs(data_dir: Path, current_run: str, tagger: Tagger,
         run_ids = unfinished_runs(con, current_run)
     for run_id in run_ids:
         run_dir = data_dir / "runs" / run_id
-        runs = complete_staging(run_dir, data_dir, tagger, languages) if run_dir.is_dir() else []
+        runs = complete_staging(run_dir, data_dir, tagger, languages)
         with open_warehouse(data_dir) as con:
             load_run(con, run_id, run_dir, runs)
             finish_run(con, run_id, "recovered", None)
     return run_ids
+
+
+def orphan_page(data_dir: Path, capture: dict[str, Any], source: Source) -> ArticlePage:
+    """The article page the crawl would have handed on for an archived response."""
+    body = read_response(data_dir, capture["warc_file"], capture["warc_offset"]).body
+    declared = declared_canonical(body)
+    url = article_identity(capture["url"], urljoin(capture["url"], declared) if declared else None,
+                           source.hosts, source.is_article_url)
+    return ArticlePage(
+        source_id=source.id, url=url, requested_url=canonical_url(capture["url"]),
+        capture_id=capture["capture_id"], warc_file=capture["warc_file"],
+        warc_offset=capture["warc_offset"], http_status=capture["http_status"],
+        content_type=capture["content_type"] or "", revisit=capture["kind"] == "revisit",
+    )
+
+
+def stage_orphans(con: duckdb.DuckDBPyConnection, run_dir: Path, data_dir: Path,
+                  sources: Iterable[Source]) -> list[str]:
+    """Hand this run's extraction (runs/RUN/SOURCE/pages.jsonl, before its crawl starts)
+    every archived article response of these sources that no article or error accounts
+    for; the URLs they are stored under, which the crawl then need not fetch."""
+    by_id = {s.id: s for s in sources}
+    pages = [orphan_page(data_dir, c, by_id[c["source_id"]])
+             for c in orphan_captures(con, list(by_id))]
+    for source_id in {p.source_id for p in pages}:
+        append_jsonl(run_dir / source_id / "pages.jsonl",
+                     (dataclasses.asdict(p) for p in pages if p.source_id == source_id))
+    return [p.url for p in pages]

@@ -23,7 +23,8 @@ from typing import TypeVar
 
 import duckdb
 
-MIGRATIONS = resources.files("warehouse") / "migrations"
+MIGRATIONS = resources.files("warehouse") / "migrations"  # tables, numbered
+VIEWS = resources.files("warehouse") / "views"  # views and macros, re-applied on open
 WAREHOUSE_FILE = "steppewatch.duckdb"
 READER_WAIT_SECONDS = 600.0  # a load step with an index rebuild of a large corpus takes minutes
 WRITER_WAIT_SECONDS = 1800.0  # an export of the whole corpus may hold a read lock that long
@@ -200,6 +201,15 @@ def _migration_files() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
+def apply_views(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create every view and macro of warehouse/views/ (in name order), in one
+    transaction: views are not migrated, so a table's new column needs no view copied."""
+    with transaction(con):
+        for entry in sorted(VIEWS.iterdir(), key=lambda e: e.name):
+            if entry.name.endswith(".sql"):
+                con.execute(entry.read_text())
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply the migrations not yet applied, each in its own transaction."""
     con.execute(
@@ -246,6 +256,7 @@ def open_warehouse(data_dir: Path, wait_seconds: float = WRITER_WAIT_SECONDS, *,
         path = existing_warehouse(data_dir)
     con = _connect_waiting(path, False, wait_seconds, _log_writer_wait(path))
     migrate(con)
+    apply_views(con)
     return con
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,9 @@ STAGED_FILES = (
     ("extract_errors.jsonl", "run_errors"),
     ("links.jsonl", "listed_links"),
     ("pages.jsonl", "url_aliases"),
+    ("extracted.jsonl", "capture_outcomes"),
+    ("errors.jsonl", "capture_outcomes"),
+    ("extract_errors.jsonl", "capture_outcomes"),
 )
 
 
@@ -52,8 +55,19 @@ class SourceRun:
     seconds: float
 
 
-def seen_urls(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [row[0] for row in con.execute(statement("seen_urls")).fetchall()]
+def seen_urls(con: duckdb.DuckDBPyConnection, now: datetime | None = None) -> list[str]:
+    """Article URLs whose article or final error is stored, and failed URLs whose next try
+    (url_backoff) comes after `now` (default: the present)."""
+    rows = con.execute(statement("seen_urls"), {"now": now or datetime.now(UTC)}).fetchall()
+    return [row[0] for row in rows]
+
+
+def orphan_captures(con: duckdb.DuckDBPyConnection,
+                    source_ids: list[str] | None = None) -> list[dict[str, Any]]:
+    """Archived 2xx article responses that no article and no error accounts for."""
+    cursor = con.execute(statement("orphan_captures"), {"sources": source_ids})
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def url_validators(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:

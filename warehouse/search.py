@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -53,22 +54,27 @@ class SearchHit:
     snippet: str
 
 
-def refresh_search_index(con: duckdb.DuckDBPyConnection) -> IndexRefresh:
-    """Add the search documents of new articles and rebuild the BM25 index (writer only)."""
+def refresh_search_index(con: duckdb.DuckDBPyConnection,
+                         on_step: Callable[[str], None] | None = None) -> IndexRefresh:
+    """Add the search documents of new articles and rebuild the BM25 index (writer only).
+    `on_step("index")` is called inside the rebuild's transaction (the restart tests crash
+    there)."""
     started = time.perf_counter()
     pending = con.execute(_statement("search_docs_pending")).fetchone()[0]
     if not pending and index_ready(con):  # nothing new: the index is current
         documents = con.execute("SELECT count(*) FROM search_docs").fetchone()[0]
         return IndexRefresh(documents, 0, time.perf_counter() - started)
-    within_memory_budget(con, lambda: _rebuild(con))
+    within_memory_budget(con, lambda: _rebuild(con, on_step))
     documents = con.execute("SELECT count(*) FROM search_docs").fetchone()[0]
     return IndexRefresh(documents, pending, time.perf_counter() - started)
 
 
-def _rebuild(con: duckdb.DuckDBPyConnection) -> None:
+def _rebuild(con: duckdb.DuckDBPyConnection, on_step: Callable[[str], None] | None) -> None:
     """Search documents for new texts, the BM25 index and the search macro: all or nothing."""
     with transaction(con):
         con.execute(_statement("search_docs_refresh"))
+        if on_step:
+            on_step("index")
         con.execute(_statement("search_index_build"))
         con.execute(_statement("search_macro"))
 

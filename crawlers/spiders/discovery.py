@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import BytesIO
 
 import feedparser
 import lxml.etree
+
+from crawlers.urls import article_url, canonical_url
 
 # A page's own canonical link, looked for in its head only (cheaper than parsing it).
 _CANONICAL = re.compile(
@@ -98,3 +101,16 @@ def declared_canonical(body: bytes) -> str | None:
         if href:
             return href.group(1).decode("latin-1")
     return None
+
+
+def article_identity(fetched_url: str, declared_url: str | None, hosts: Iterable[str],
+                     is_article_url: Callable[[str], bool]) -> str:
+    """The URL an article page is stored under: the page's own canonical link (made
+    absolute) when it names an article of the source, so one article under several URLs
+    is stored once; else the fetched URL, canonicalised."""
+    if declared_url:
+        named = article_url(declared_url, hosts, is_article_url)
+        if named:
+            return named
+    fetched = canonical_url(fetched_url)
+    return article_url(fetched, hosts, is_article_url) or fetched

@@ -8,7 +8,7 @@ WITH gaps AS (
 )
 SELECT h.source_id, h.status, h.pages_fetched, h.article_pages, h.skipped_seen,
        h.not_modified, h.revisited, h.articles_new, h.versions_new, h.errors,
-       h.errors_by_kind::VARCHAR AS errors_by_kind, h.coverage_gaps, g.gap_reasons, h.seconds,
+       h.errors_by_kind::VARCHAR AS errors_by_kind, h.coverage_gaps, g.gap_reasons, h.held_back, h.seconds,
        CASE WHEN h.status <> 'ok' THEN 'failed: ' || coalesce(h.message, '')
             WHEN h.empty_in_a_row >= 3 THEN 'no new article for ' || h.empty_in_a_row || ' runs'
        END AS flag

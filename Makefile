@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test nightly lint bench clean browser
+.PHONY: demo test nightly lint bench clean browser duckdb
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,14 @@ browser:
 
 test: $(STAMP) browser
 	$(BIN)/pytest -q
+
+# The stock DuckDB CLI on a warehouse, read-only, with the offline fts extension loaded
+# (find_stories, search_terms). DATA=data for the real warehouse.
+DATA ?= data/demo
+duckdb: $(STAMP)
+	@$(BIN)/duckdb -readonly -cmd "SET extension_directory = '$$($(BIN)/python -c \
+		'from warehouse.connection import extension_directory; print(extension_directory())')'; \
+		LOAD fts;" $(DATA)/steppewatch.duckdb
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

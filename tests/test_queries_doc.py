@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,18 @@ def test_doc_example_returns_rows(example: str, argv: list[str], demo_data: Path
         assert Path(args[args.index("--output") + 1]).stat().st_size > 0
     else:
         raise AssertionError(f"example {example}: no check for command {command!r}")
+
+
+def test_search_works_in_the_stock_duckdb_cli_as_documented(demo_data: Path) -> None:
+    """README's `make duckdb` line: the stock CLI, offline, finds stories with find_stories."""
+    readme = (ROOT / "README.md").read_text()
+    line = next(ln for ln in readme.splitlines() if ln.startswith("echo ") and "make -s duckdb"
+                in ln)
+    sql = shlex.split(line.split("|")[0])[1]
+    proc = subprocess.run(["make", "-s", "-C", str(ROOT), "duckdb", f"DATA={demo_data}"],
+                          input=sql, text=True, capture_output=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    table = proc.stdout.splitlines()
+    header = next(i for i, row in enumerate(table) if row.startswith("├"))
+    assert "outlet" in table[header - 2] and "title" in table[header - 2]
+    assert table[header + 1].startswith("│")  # at least one story found

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
 import duckdb
+from warcio.exceptions import ArchiveLoadFailed
 
 from crawlers.items import ArticlePage
 from crawlers.sources import Source
@@ -33,6 +36,7 @@ from flows.tagging.tagger import Tagger
 from warehouse.connection import open_warehouse
 from warehouse.load import SourceRun, finish_run, load_run, orphan_captures
 
+log = logging.getLogger(__name__)
 STAGED = ("captures.jsonl", "pages.jsonl", "errors.jsonl", "links.jsonl")
 
 
@@ -160,8 +164,14 @@ def stage_orphans(con: duckdb.DuckDBPyConnection, run_dir: Path, data_dir: Path,
     every archived article response of these sources that no article or error accounts
     for; the URLs they are stored under, which the crawl then need not fetch."""
     by_id = {s.id: s for s in sources}
-    pages = [orphan_page(data_dir, c, by_id[c["source_id"]])
-             for c in orphan_captures(con, list(by_id))]
+    pages = []
+    for capture in orphan_captures(con, list(by_id)):
+        try:
+            pages.append(orphan_page(data_dir, capture, by_id[capture["source_id"]]))
+        except (OSError, ValueError, StopIteration, ArchiveLoadFailed, zlib.error) as error:
+            # Left as it is: `verify` keeps reporting it, and a later run tries again.
+            log.warning("archived page %s (%s at %s) cannot be read back: %s", capture["url"],
+                        capture["warc_file"], capture["warc_offset"], error)
     for source_id in {p.source_id for p in pages}:
         append_jsonl(run_dir / source_id / "pages.jsonl",
                      (dataclasses.asdict(p) for p in pages if p.source_id == source_id))

@@ -68,7 +68,7 @@ def test_a_run_over_the_mess_stores_good_pages_and_one_error_per_bad_page(
     assert stored == {"good-one.html", "good-two.html", "cp1251-no-header.html",
                       "cp1251-meta-only.html", "wrong-header.html", "malformed.html",
                       "flaky-500.html", "throttled-429.html", "redirect-end.html",
-                      "same-story.html"}
+                      "same-story.html", "brief.html"}
     errors = query(data, "select url, kind, message from run_errors order by url")
     by_url = {url.removeprefix(MESS): kind for url, kind, _m in errors}
     assert len(by_url) == len(errors)  # one row per page
@@ -78,6 +78,7 @@ def test_a_run_over_the_mess_stores_good_pages_and_one_error_per_bad_page(
         "huge.html": "too_large", "report.html": "not_html", "loop-a.html": "redirect_loop",
         "members-only.html": "robots_disallowed",
         "https://mess.example/archive/earlier/": "pagination_trap",
+        "https://mess.example/calendar/previous/": "pagination_trap",
     }
     assert "duplicate" in by_url.values()
     assert all(len(message) > 20 and "127.0.0.1" not in message for _u, _k, message in errors)

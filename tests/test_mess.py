@@ -118,8 +118,29 @@ def test_the_same_article_under_several_urls_is_stored_once(mess: dict) -> None:
 def test_endless_archive_is_cut_and_recorded(mess: dict) -> None:
     archive = [path for _h, path, _s in mess["requests"] if path.startswith("/archive/")]
     assert archive == ["/archive/", "/archive/earlier/"]
-    trap = [e for e in mess["errors"].values() if e["kind"] == "pagination_trap"]
-    assert len(trap) == 1 and "not followed" in trap[0]["message"]
+    trap = mess["errors"]["https://mess.example/archive/earlier/"]
+    assert trap["kind"] == "pagination_trap" and "not followed" in trap["message"]
+
+
+def test_endless_calendar_walking_back_through_previous_links_is_cut(mess: dict) -> None:
+    # /calendar/ links only the day before ("‹ Предыдущий день", rel=prev), and every day
+    # below it is the same page: the second day adds no article, so the walk stops there
+    calendar = [path for _h, path, _s in mess["requests"] if path.startswith("/calendar/")]
+    assert calendar == ["/calendar/", "/calendar/previous/"]
+    trap = mess["errors"]["https://mess.example/calendar/previous/"]
+    assert trap["kind"] == "pagination_trap"
+    assert "https://mess.example/calendar/previous/previous/ was not followed" in trap["message"]
+    traps = [e for e in mess["errors"].values() if e["kind"] == "pagination_trap"]
+    assert len(traps) == 2
+
+
+def test_a_short_brief_marked_as_an_article_is_stored(mess: dict) -> None:
+    brief = mess["articles"]["brief.html"]
+    assert brief["text"] == ("Бишкекте милиция кызматкерлери түнкү рейд учурунда үч жаранды "
+                             "кармады. Алар убактылуу кармоо жайына жайгаштырылды.")
+    # its <h1> holds a script (an analytics snippet): the headline keeps none of it
+    assert brief["title"] == "Бишкекте түнкү рейдде үч жаран кармалды"
+    assert "brief.html" not in mess["extract_errors"]
 
 
 def test_links_to_other_hosts_are_never_followed(mess: dict) -> None:

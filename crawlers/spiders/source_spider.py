@@ -37,9 +37,24 @@ from crawlers.spiders.discovery import (
 from crawlers.urls import article_url, canonical_url, url_date
 from crawlers.warc import read_response
 
+# Pagination of a listing page. "Next" links are tried first; a listing (often a calendar
+# or a day archive) whose only pagination goes backwards is followed through its "previous"
+# links. Either way a page already read in this listing is never asked for again, and a
+# page that adds no article to the earlier ones ends the listing (_next_listing_page).
 NEXT_PAGE_XPATH = (
-    "//a[@rel='next' or contains(@class, 'next') or normalize-space(.)='»'"
+    "//a[contains(concat(' ', normalize-space(@rel), ' '), ' next ')"
+    " or contains(@class, 'next') or normalize-space(.)='»'"
     " or normalize-space(.)='›']/@href | //link[@rel='next']/@href"
+)
+PREVIOUS_PAGE_XPATH = (
+    "//a[contains(concat(' ', normalize-space(@rel), ' '), ' prev ')"
+    " or contains(concat(' ', normalize-space(@rel), ' '), ' previous ')"
+    " or (contains(@class, 'prev') and not(contains(@class, 'preview')))"
+    " or normalize-space(.)='«' or normalize-space(.)='‹'"
+    " or starts-with(normalize-space(.), '« ') or starts-with(normalize-space(.), '‹ ')"
+    " or starts-with(normalize-space(.), 'Предыдущ') or normalize-space(.)='Назад'"
+    " or starts-with(normalize-space(.), 'Older') or starts-with(normalize-space(.), 'Previous')"
+    "]/@href | //link[@rel='prev' or @rel='previous']/@href"
 )
 NOT_MODIFIED = 304
 
@@ -163,17 +178,22 @@ class SourceSpider(scrapy.Spider):
     def _next_listing_page(self, response: Response, links: list[Listed]) -> Iterator[Any]:
         """Follow pagination: a few pages a night, back to `since` in a backfill; stop on
         a page that adds no article to the earlier pages of its listing (an endless
-        calendar or pagination trap)."""
+        calendar or pagination trap, forwards or backwards).
+
+        The next page is the first "next" link, else the first "previous" link, that
+        leads to a page of the source not read yet in this listing and not to an article
+        (the last page's "previous" link back to a page already read ends the listing, and
+        two pages linking each other cannot make a loop)."""
         page = response.meta.get("page", 1)
         articles = {a for a in (article_url(link.url, self.source.hosts,
                                             self.source.is_article_url) for link in links) if a}
         earlier: frozenset[str] = response.meta.get("earlier", frozenset())
+        read = response.meta.get("read", frozenset()) | {
+            canonical_url(response.url),
+            canonical_url(response.meta.get("redirect_urls", [response.url])[0])}
         new_links = len(articles - earlier)
-        next_href = response.xpath(NEXT_PAGE_XPATH).get()
-        if not next_href:
-            return
-        next_url = canonical_url(response.urljoin(next_href))
-        if not self._is_allowed(next_url):
+        next_url = self._pagination_target(response, read)
+        if not next_url:
             return
         dates = [d for d in (url_date(url) for url in articles) if d]
         if self.since and dates and max(dates) < self.since:
@@ -187,7 +207,18 @@ class SourceSpider(scrapy.Spider):
         if page >= (self.plan.backfill_max_pages if self.since else self.plan.max_listing_pages):
             return
         yield self._request(next_url, self.parse_listing, "listing", page=page + 1,
-                            earlier=earlier | articles)
+                            earlier=earlier | articles, read=read | {next_url})
+
+    def _pagination_target(self, response: Response, read: frozenset[str]) -> str | None:
+        """The page a listing page's pagination leads to (see _next_listing_page)."""
+        for xpath in (NEXT_PAGE_XPATH, PREVIOUS_PAGE_XPATH):
+            for href in response.xpath(xpath).getall():
+                url = canonical_url(response.urljoin(href.strip()))
+                if (urlsplit(url).scheme in ("http", "https") and self._is_allowed(url)
+                        and url not in read
+                        and not article_url(url, self.source.hosts, self.source.is_article_url)):
+                    return url
+        return None
 
     # ------------------------------------------------------------------ articles
 

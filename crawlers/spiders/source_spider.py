@@ -30,6 +30,7 @@ from crawlers.sources import Source
 from crawlers.spiders.discovery import (
     DiscoveryError,
     Listed,
+    article_identity,
     declared_canonical,
     parse_feed,
     parse_sitemap,
@@ -244,16 +245,9 @@ class SourceSpider(scrapy.Spider):
         )
 
     def _article_identity(self, response: Response) -> str:
-        """The page's own canonical link when it names an article of this source (so one
-        article under several URLs is stored once), else the fetched URL."""
-        fetched = canonical_url(response.url)
         declared = declared_canonical(response.body) if isinstance(response, TextResponse) else None
-        if declared:
-            named = article_url(response.urljoin(declared), self.source.hosts,
-                                self.source.is_article_url)
-            if named:
-                return named
-        return article_url(fetched, self.source.hosts, self.source.is_article_url) or fetched
+        return article_identity(response.url, response.urljoin(declared) if declared else None,
+                                self.source.hosts, self.source.is_article_url)
 
     # ------------------------------------------------------------------ errors
 

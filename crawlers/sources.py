@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from crawlers.tomlconfig import ConfigError, read_toml
+
 FAMILIES = {"pangea", "wordpress", "custom"}
 
 
-class SourceConfigError(ValueError):
+class SourceConfigError(ConfigError):
     """sources.toml holds an entry that cannot be crawled."""
 
 
@@ -79,8 +80,7 @@ def _source_from_entry(entry: dict, path: Path) -> Source:
 
 def load_sources(path: Path) -> list[Source]:
     """All sources of a sources.toml file, checked; ids must be unique."""
-    with path.open("rb") as fh:
-        entries = tomllib.load(fh).get("source", [])
+    entries = read_toml(path, SourceConfigError).get("source", [])
     sources = [_source_from_entry(entry, path) for entry in entries]
     ids = [s.id for s in sources]
     duplicated = sorted({i for i in ids if ids.count(i) > 1})

@@ -7,13 +7,16 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.text import Text
 
 from flows.output import plain_console, print_table
 from flows.prefect_env import configure_prefect
+
+if TYPE_CHECKING:
+    from flows.settings import Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="steppewatch: Central Asian news monitoring for police, protest and "
@@ -51,14 +54,40 @@ def data_dir(default: Path = Path("data")) -> Path:
     return Paths.data or default
 
 
+def checked_config(data: Path, only: list[str] | None = None) -> Settings:
+    """Read and check every config file (settings, sources, topics, places) and the
+    --source ids before any work starts, so a mistake in them creates nothing: one line
+    naming the file (line and column for a syntax error) and exit 1."""
+    from crawlers.sources import load_sources
+    from crawlers.tomlconfig import ConfigError
+    from flows.settings import load_settings
+    from flows.tagging.places import load_gazetteer
+    from flows.tagging.tagger import Tagger
+
+    try:
+        settings = load_settings(Paths.config, data)
+        known = [s.id for s in load_sources(settings.sources_file)]
+        Tagger.from_file(settings.topics_file)
+        if (Paths.config / "places.toml").exists():
+            load_gazetteer(Paths.config / "places.toml")
+    except ConfigError as error:
+        fail(str(error))
+    unknown = [s for s in dict.fromkeys(only or []) if s not in known]
+    if unknown:
+        fail(f"unknown --source {', '.join(unknown)}: not an id in {settings.sources_file}; "
+             f"known ids: {', '.join(known)}")
+    return settings
+
+
 def _run_nightly(data: Path, replay_address: str | None, mode: str,
                  only: list[str] | None, since: str | None = None) -> dict:
+    """The nightly flow; `since` checked already (with checked_config: before this starts)."""
     configure_prefect(data)
     from flows.nightly import AllSourcesFailed, nightly  # Prefect reads its env on import
     try:
         return nightly(config_dir=str(Paths.config), data_dir=str(data),
                        replay_address=replay_address, only_sources=only, mode=mode,
-                       since=_checked_since(since), now=os.environ.get("STEPPEWATCH_NOW"))
+                       since=since, now=os.environ.get("STEPPEWATCH_NOW"))
     except AllSourcesFailed as failure:
         fail(str(failure))
     raise AssertionError("unreachable")
@@ -107,6 +136,8 @@ def nightly(
     since: Annotated[str | None, typer.Option("--since", help=SINCE_HELP)] = None,
 ) -> None:
     """Crawl the real outlets once: crawl, extract, tag, load, alert."""
+    since = _checked_since(since)
+    checked_config(data_dir(), only)
     summary = _run_nightly(data_dir(), None, "nightly", only, since)
     _print_summary(summary)
 
@@ -119,10 +150,10 @@ def demo(
 ) -> None:
     """One nightly run against the offline replay of the real outlets (loopback only)."""
     from crawlers.replay_server import ReplayServer
-    from flows.settings import load_settings
 
     data = data_dir(DEMO_DATA)
-    settings = load_settings(Paths.config, data)
+    since = _checked_since(since)
+    settings = checked_config(data, only)
     if not settings.replay_sites.is_dir():
         fail(f"replay fixtures not found at {settings.replay_sites}; run from the project folder")
     with ReplayServer(settings.replay_sites) as server:
@@ -137,25 +168,32 @@ def demo(
 
 @app.command()
 def serve() -> None:
-    """Run the nightly on its schedule (settings.toml: cron and timezone) until stopped."""
-    import os
-
-    from flows.serve import serve_nightly, start_local_server
-    from flows.settings import load_settings
+    """Run the nightly on its schedule (settings.toml: cron and timezone) until stopped
+    (Ctrl-C or SIGTERM: the schedule is paused and the command exits 0)."""
+    from crawlers.tomlconfig import ConfigError
 
     data = data_dir()
-    settings = load_settings(Paths.config, data)
+    settings = checked_config(data)  # each scheduled run reads them: a mistake fails now
     configure_prefect(data)
+    from flows.serve import schedule, serve_nightly, start_local_server, stop_local_server
+
     server = None
-    if not os.environ.get("PREFECT_API_URL"):
-        server = start_local_server(data)
-        out.print(f"local Prefect server: {os.environ['PREFECT_API_URL']}")
-    out.print(f"serving nightly: cron {settings.cron!r} in {settings.timezone}")
     try:
-        serve_nightly(settings)
+        if not os.environ.get("PREFECT_API_URL"):  # set before Prefect is imported
+            server = start_local_server(data)
+            out.print(f"local Prefect server: {os.environ['PREFECT_API_URL']}")
+        try:
+            schedule(settings)
+        except ConfigError as error:
+            fail(str(error))
+        out.print(f"serving nightly: cron {settings.cron!r} in {settings.timezone}")
+        serve_nightly(settings)  # returns on Ctrl-C or SIGTERM
+    except KeyboardInterrupt:  # Ctrl-C before serving began
+        pass
     finally:
         if server:
-            server.terminate()
+            stop_local_server(server)
+    out.print("stopped serving nightly")
 
 
 @app.command()

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from flows.cli import Paths, app, data_dir, fail, out
+from flows.cli import Paths, app, data_dir, err, fail, out
 from flows.output import print_table
+
+if TYPE_CHECKING:
+    from flows.tagging.tagger import Tagger
 
 
 @app.command()
@@ -19,20 +22,52 @@ def tag(
     eval_file: Annotated[Path | None, typer.Option("--eval", help="Labelled JSON lines: print "
                                                    "precision, recall, F1.")] = None,
 ) -> None:
-    """Tag texts with topics; JSON lines in, JSON lines with topics and matches out."""
+    """Tag texts with topics; JSON lines in, JSON lines with topics and matches out.
+
+    A line that is not a JSON object with a `text` string is named on stderr (FILE:LINE:
+    problem) and left out; the good lines are still tagged and written, and the exit
+    status is 1 when any line was bad."""
+    from crawlers.tomlconfig import ConfigError
     from flows.tagging.tagger import Tagger
 
-    tagger = Tagger.from_file(Paths.config / "topics.toml")
+    for given in (file, eval_file):
+        if given is not None and not given.is_file():
+            fail(f"{given}: {'is a folder' if given.is_dir() else 'no such file'}; give a "
+                 "JSON-lines file (one object with a 'text' per line), or pipe the lines in")
+    try:
+        tagger = Tagger.from_file(Paths.config / "topics.toml")
+    except ConfigError as error:
+        fail(str(error))
     if eval_file:
         from flows.tagging.evaluate import evaluate, format_report
 
         out.print(format_report(evaluate(eval_file, tagger)), highlight=False)
         return
-    from flows.tagging.jsonl import tag_lines
+    _tag_stream(file, tagger)
 
+
+def _tag_stream(file: Path | None, tagger: Tagger) -> None:
+    from flows.tagging.jsonl import BadLine, tag_each
+
+    name = str(file) if file else "<stdin>"
+    bad = 0
     source = file.open(encoding="utf-8") if file else sys.stdin
-    for line in tag_lines(source, tagger):
-        sys.stdout.write(line.rstrip("\n") + "\n")
+    try:
+        for item in tag_each(source, tagger):
+            if isinstance(item, BadLine):
+                bad += 1
+                ident = f" (id {item.id!r})" if item.id is not None else ""
+                err.print(f"error: {name}:{item.number}: {item.problem}{ident}; each line must "
+                          "be a JSON object with a 'text' string", markup=False, highlight=False)
+            else:
+                sys.stdout.write(item + "\n")
+    except UnicodeDecodeError:
+        fail(f"{name}: not UTF-8 text; save it as UTF-8")
+    finally:
+        if file:
+            source.close()
+    if bad:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -46,10 +81,10 @@ def reprocess(
         fail("say what to reprocess: `steppewatch reprocess --tags`")
     import duckdb
 
+    from crawlers.tomlconfig import ConfigError
     from flows.reprocess import reprocess_tags
     from flows.tagging.places import load_gazetteer
     from flows.tagging.tagger import Tagger
-    from flows.tagging.topics import TopicsConfigError
     from warehouse.connection import (
         WarehouseBusy,
         WarehouseMissing,
@@ -63,12 +98,12 @@ def reprocess(
         existing_warehouse(data)  # before reading the topics: say this first
     except WarehouseMissing as missing:
         fail(str(missing))
-    try:
-        tagger = Tagger.from_file(Paths.config / "topics.toml")
-    except (OSError, TopicsConfigError) as error:
-        fail(f"{Paths.config / 'topics.toml'}: {error}")
     places_file = Paths.config / "places.toml"
-    gazetteer = load_gazetteer(places_file) if places_file.exists() else None
+    try:  # each error names its file (and line and column)
+        tagger = Tagger.from_file(Paths.config / "topics.toml")
+        gazetteer = load_gazetteer(places_file) if places_file.exists() else None
+    except ConfigError as error:
+        fail(str(error))
     try:
         with open_warehouse(data, create=False) as con:
             result = reprocess_tags(con, tagger, gazetteer, batch_size)

@@ -9,6 +9,7 @@ stderr.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from datetime import date, datetime
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.text import Text
 
-from flows.cli import app, data_dir, err, fail, out
+from flows.cli import Paths, app, data_dir, err, fail, out
 from flows.output import (
     FILE_ONLY_FORMATS,
     FORMATS,
@@ -207,13 +208,43 @@ def _day(value: str | None, option: str) -> date | None:
     raise AssertionError("unreachable")
 
 
+def _country(value: str | None) -> str | None:
+    """--country as a code: KZ KG TJ UZ TM or a country's name, in any case."""
+    from flows.tagging.places import COUNTRIES, country_code
+
+    if value is None:
+        return None
+    code = country_code(value)
+    if code is None:
+        fail(f"unknown --country {value!r}; use one of {' '.join(COUNTRIES)}, or a name such "
+             "as Kyrgyzstan or Кыргызстан")
+    return code
+
+
+def _topic(con: duckdb.DuckDBPyConnection, value: str | None) -> str | None:
+    """--topic as a topic id of topics.toml or of the stored tags, in any case."""
+    from crawlers.tomlconfig import ConfigError
+    from flows.tagging.topics import load_topics
+
+    if value is None:
+        return None
+    known = {row[0] for row in con.execute("SELECT DISTINCT topic FROM article_topics").fetchall()}
+    # A broken topics.toml: the stored topics still answer (`tag`, `nightly` name the mistake).
+    with contextlib.suppress(ConfigError):
+        known |= {t.id for t in load_topics(Paths.config / "topics.toml").topics}
+    by_case = {t.casefold(): t for t in known}
+    if value.strip().casefold() not in by_case:
+        fail(f"unknown --topic {value!r}; use one of {' '.join(sorted(known)) or '(none yet)'}")
+    return by_case[value.strip().casefold()]
+
+
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help="Words to find (Russian and English words match "
                                               "their inflected forms).")],
     topic: Annotated[str | None, typer.Option(help="Only stories of this topic.")] = None,
-    country: Annotated[str | None, typer.Option(help="Only stories about this country "
-                                                     "(KZ, KG, TJ, UZ, TM).")] = None,
+    country: Annotated[str | None, typer.Option(help="Only stories about this country: KZ, "
+                                                     "KG, TJ, UZ, TM or its name.")] = None,
     since: Annotated[str | None, typer.Option(help="Only stories of this day or later "
                                                    "(YYYY-MM-DD).")] = None,
     limit: Annotated[int, typer.Option(help="At most this many stories.")] = 20,
@@ -228,8 +259,11 @@ def search(
 
     if fmt not in ("text", "json"):
         fail(f"unknown format {fmt!r}; use text or json")
-    day = _day(since, "--since")
+    if not query.strip():
+        fail('give the words to search for, e.g. steppewatch search "пытки"')
+    day, country = _day(since, "--since"), _country(country)
     with _open() as con:
+        topic = _topic(con, topic)
         try:
             hits = search_stories(con, query, topic=topic, country=country, since=day,
                                   limit=limit, all_terms=not any_term)
@@ -277,7 +311,8 @@ def export(
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
     fmt: Annotated[str, typer.Option("--format", help="parquet or csv.")] = "parquet",
     topic: Annotated[str | None, typer.Option(help="Only stories of this topic.")] = None,
-    country: Annotated[str | None, typer.Option(help="Only stories about this country.")] = None,
+    country: Annotated[str | None, typer.Option(help="Only stories about this country: KZ, "
+                                                     "KG, TJ, UZ, TM or its name.")] = None,
     since: Annotated[str | None, typer.Option(help="Only stories of this day or later "
                                                    "(YYYY-MM-DD).")] = None,
 ) -> None:
@@ -288,10 +323,12 @@ def export(
 
     if fmt not in EXPORT_FORMATS:
         fail(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
-    day = _day(since, "--since")
+    day, country = _day(since, "--since"), _country(country)
     with _open(writable=staging_file(output)) as con:
+        topic = _topic(con, topic)
         try:
             written = export_stories(con, fmt, output, topic=topic, country=country, since=day)
         except duckdb.Error as error:
             fail(_db_error(error))
     out.print(f"wrote {written} stories to {output}", highlight=False)
+

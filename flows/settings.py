@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from crawlers.tomlconfig import ConfigError, read_toml
 
-class SettingsError(ValueError):
+
+class SettingsError(ConfigError):
     pass
 
 
@@ -102,8 +103,17 @@ def load_settings(config_dir: Path, data_dir: Path | None = None) -> Settings:
     path = config_dir / "settings.toml"
     if not path.exists():
         raise SettingsError(f"no settings file at {path}; pass --config DIR with settings.toml")
-    with path.open("rb") as fh:
-        raw = tomllib.load(fh)
+    raw = read_toml(path, SettingsError)
+    try:
+        return _settings(raw, config_dir, data_dir)
+    except SettingsError as error:
+        raise SettingsError(f"{path}: {error}") from None
+    except (AttributeError, TypeError, ValueError) as error:
+        raise SettingsError(f"{path}: a setting has the wrong type ({error}); see the comments "
+                            "in the shipped config/settings.toml") from None
+
+
+def _settings(raw: dict, config_dir: Path, data_dir: Path | None) -> Settings:
     crawl, extract, schedule = raw.get("crawl", {}), raw.get("extract", {}), raw.get("schedule", {})
     return Settings(
         config_dir=config_dir,

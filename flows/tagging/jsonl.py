@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from flows.tagging.tagger import TagResult
 
@@ -29,10 +29,10 @@ def result_fields(result: TagResult) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _error(number: int, message: str, obj: Any = None) -> str:
-    out: dict[str, Any] = {"line": number, "error": f"line {number}: {message}"}
-    if isinstance(obj, dict) and "id" in obj:
-        out["id"] = obj["id"]
+def _error(bad: BadLine) -> str:
+    out: dict[str, Any] = {"line": bad.number, "error": f"line {bad.number}: {bad.problem}"}
+    if bad.id is not None:
+        out["id"] = bad.id
     return json.dumps(out, ensure_ascii=False)
 
 
@@ -47,26 +47,42 @@ def _check(obj: Any) -> str | None:
     return None
 
 
-def tag_lines(lines: Iterable[str], tagger: SupportsTag) -> Iterator[str]:
-    """Tag each JSON line; a bad line yields ``{"line": n, "error": ...}``, never raises.
+class BadLine(NamedTuple):
+    """A line that could not be tagged: its number (from 1), the problem, the object's id."""
 
-    Blank lines are skipped. Line numbers count from 1, blank lines included.
-    """
+    number: int
+    problem: str
+    id: Any = None
+
+
+def tag_each(lines: Iterable[str], tagger: SupportsTag) -> Iterator[str | BadLine]:
+    """Each non-blank line tagged (a JSON line) or, when it cannot be, a BadLine; never
+    raises for a bad line. Line numbers count from 1, blank lines included."""
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield _error(number, f"invalid JSON: {exc.msg} (column {exc.colno})")
+            yield BadLine(number, f"not JSON: {exc.msg} (column {exc.colno})")
             continue
+        oid = obj.get("id") if isinstance(obj, dict) else None
         problem = _check(obj)
         if problem:
-            yield _error(number, problem, obj)
+            yield BadLine(number, problem, oid)
             continue
         try:
             result = tagger.tag(obj.get("title") or "", obj["text"], obj.get("lang"))
         except Exception as exc:  # noqa: BLE001 - one bad article must not stop the stream
-            yield _error(number, f"tagging failed: {type(exc).__name__}: {exc}", obj)
+            yield BadLine(number, f"tagging failed: {type(exc).__name__}: {exc}", oid)
             continue
         yield json.dumps({**obj, **result_fields(result)}, ensure_ascii=False)
+
+
+def tag_lines(lines: Iterable[str], tagger: SupportsTag) -> Iterator[str]:
+    """Tag each JSON line; a bad line yields ``{"line": n, "error": ...}``, never raises.
+
+    Blank lines are skipped. Line numbers count from 1, blank lines included.
+    """
+    for item in tag_each(lines, tagger):
+        yield _error(item) if isinstance(item, BadLine) else item

@@ -5,20 +5,39 @@ from __future__ import annotations
 import functools
 import os
 import re
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from crawlers.tomlconfig import ConfigError, read_toml
 from flows.tagging.normalise import TOKEN_RE, WORD_PATTERN, base_form
 
 COUNTRIES: tuple[str, ...] = ("KZ", "KG", "TJ", "UZ", "TM")
+# Names a person may type for a country (any case): English, Russian, the local language.
+COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
+    "KZ": ("Kazakhstan", "Казахстан", "Қазақстан", "Qazaqstan"),
+    "KG": ("Kyrgyzstan", "Kyrgyz Republic", "Kirghizia", "Кыргызстан", "Киргизия",
+           "Киргизстан", "Kirgizia"),
+    "TJ": ("Tajikistan", "Таджикистан", "Тоҷикистон", "Tojikiston"),
+    "UZ": ("Uzbekistan", "Узбекистан", "Ўзбекистон", "O'zbekiston", "Ozbekiston"),
+    "TM": ("Turkmenistan", "Туркменистан", "Туркмения", "Türkmenistan"),
+}
+_APOSTROPHES = str.maketrans({c: "'" for c in "ʻʼ‘’`"})
+
+
+def country_code(value: str) -> str | None:
+    """The code (KZ KG TJ UZ TM) of a country code or name in any case; None if unknown."""
+    wanted = value.strip().translate(_APOSTROPHES).casefold()
+    for code, names in COUNTRY_NAMES.items():
+        if wanted == code.casefold() or wanted in (n.casefold() for n in names):
+            return code
+    return None
 _FORM_CACHE_LIMIT = 100_000
 MAX_SUFFIX = 8  # letters a stem spelling (Бишкек*) may be followed by: Бишкектеги
 _NAME_WORD = re.compile(f"({WORD_PATTERN})(\\*?)")
 
 
-class PlacesConfigError(ValueError):
+class PlacesConfigError(ConfigError):
     """places.toml holds an entry that cannot be used."""
 
 
@@ -61,7 +80,7 @@ class Gazetteer:
 
     @classmethod
     def from_file(cls, path: Path) -> Gazetteer:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        data = read_toml(Path(path), PlacesConfigError)
         places: list[Place] = []
         spellings: list[list[str]] = []
         for entry in data.get("place", []):
@@ -70,7 +89,10 @@ class Gazetteer:
                 raise PlacesConfigError(f"bad place entry in {path}: {entry!r}")
             places.append(Place(name, country))
             spellings.append([str(n) for n in names])
-        return cls(places, spellings)
+        try:
+            return cls(places, spellings)
+        except PlacesConfigError as error:
+            raise PlacesConfigError(f"{path}: {error}") from None
 
     def _candidates(self, form: str) -> Iterator[_Pattern]:
         yield from self._exact.get(form, ())

@@ -25,7 +25,12 @@ _ALL_FIELDS: tuple[int, ...] = (0, 1)
 
 
 class QueryError(ValueError):
-    """A topic query that cannot be parsed or uses an unsupported construct."""
+    """A topic query that cannot be parsed or uses an unsupported construct; ``offset``:
+    where in the query the problem is, when known."""
+
+    def __init__(self, message: str, offset: int | None = None) -> None:
+        super().__init__(message)
+        self.offset = offset
 
 
 class Matcher:
@@ -250,8 +255,50 @@ class _Compiler:
         return key
 
 
+def _position(source: str, offset: int) -> str:
+    line = source.count("\n", 0, offset) + 1
+    return f"line {line}, column {offset - (source.rfind(chr(10), 0, offset) + 1) + 1}"
+
+
+def unbalanced(source: str) -> QueryError | None:
+    """A double quote not closed on its line, or an unbalanced parenthesis, in ``source``,
+    said plainly (luqum's own message is about an illegal character or the end of input)."""
+    opened: list[int] = []
+    quote: int | None = None
+    i = 0
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if quote is not None:
+            if ch == "\n":  # a phrase stays on its line: else one missing quote pairs the
+                break  # quotes after it wrongly, and the query still parses
+            quote = None if ch == '"' else quote
+        elif ch == '"':
+            quote = i
+        elif ch == "(":
+            opened.append(i)
+        elif ch == ")":
+            if not opened:
+                return QueryError(f"unbalanced parenthesis: the ')' at {_position(source, i)} "
+                                  "of the query has no '(' before it", i)
+            opened.pop()
+        i += 1
+    if quote is not None:
+        return QueryError(f"unbalanced quote: the '\"' at {_position(source, quote)} of the "
+                          "query is not closed on its line", quote)
+    if opened:
+        return QueryError(f"unbalanced parenthesis: the '(' at {_position(source, opened[-1])} "
+                          "of the query is never closed", opened[-1])
+    return None
+
+
 def compile_query(source: str, analyzer: Analyzer) -> Compiled:
     """Parse ``source`` with luqum and compile it for ``analyzer``'s language."""
+    problem = unbalanced(source)
+    if problem:
+        raise problem
     try:
         parsed = parser.parse(source)
     except (ParseError, TypeError, ValueError) as exc:

@@ -8,7 +8,13 @@ from pathlib import Path
 from flows.tagging.index import FIELDS, TEXT, TITLE, Doc, TermTable, Vocabulary, index_field
 from flows.tagging.normalise import LANGUAGES, Analyzer
 from flows.tagging.query import Hit, Matcher, Or, QueryError, compile_query, hopeless
-from flows.tagging.topics import TopicsConfigError, TopicSpec, load_topics, parse_topics
+from flows.tagging.topics import (
+    TopicsConfigError,
+    TopicSpec,
+    in_file,
+    load_topics,
+    parse_topics,
+)
 
 ALL = "*"  # plan for articles of unknown language: every language's queries at once
 
@@ -57,7 +63,8 @@ def _compile_language(
             try:
                 compiled = compile_query(source, analyzer)
             except QueryError as exc:
-                raise TopicsConfigError(f"{topic} {kind} ({analyzer.lang}): {exc}") from exc
+                raise TopicsConfigError(f"topic {topic} {kind} ({analyzer.lang}): {exc}; fix "
+                                        "the query", source, exc.offset) from exc
             keys.update(compiled.keys)
             prefixes.update(compiled.prefixes)
             matchers.append(compiled.matcher)
@@ -112,7 +119,10 @@ class Tagger:
     @classmethod
     def from_file(cls, path: Path) -> Tagger:
         loaded = load_topics(path)
-        tagger = cls(loaded.topics, loaded.version)
+        try:
+            tagger = cls(loaded.topics, loaded.version)
+        except TopicsConfigError as error:
+            raise in_file(error, path, Path(path).read_bytes()) from None
         tagger.path = Path(path)
         return tagger
 

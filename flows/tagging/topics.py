@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from crawlers.tomlconfig import ConfigError, decode_utf8, loads_toml
 from flows.tagging.normalise import LANGUAGES
 
 _TOPIC_KEYS = {
@@ -16,8 +16,14 @@ _TOPIC_KEYS = {
 _SETTING_KEYS = {"min_score", "title_weight"}
 
 
-class TopicsConfigError(ValueError):
-    """topics.toml holds something the tagger cannot use."""
+class TopicsConfigError(ConfigError):
+    """topics.toml holds something the tagger cannot use. For a bad query: the query's text
+    and the offset of the problem in it, when known (to point at the file's line)."""
+
+    def __init__(self, message: str, query: str | None = None,
+                 offset: int | None = None) -> None:
+        super().__init__(message)
+        self.query, self.offset = query, offset
 
 
 @dataclass(frozen=True)
@@ -103,12 +109,9 @@ def _topic(tid: str, entry: Any, defaults: dict[str, Any]) -> TopicSpec:
     return spec
 
 
-def parse_topics(content: bytes) -> TopicsFile:
+def parse_topics(content: bytes, path: Path | str = "topics file") -> TopicsFile:
     """Read topics.toml content; the version is a short hash of exactly these bytes."""
-    try:
-        data = tomllib.loads(content.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise TopicsConfigError(f"topics file is not valid TOML: {exc}") from exc
+    data = loads_toml(decode_utf8(content, path, TopicsConfigError), path, TopicsConfigError)
     defaults = data.get("defaults", {})
     if not isinstance(defaults, dict) or set(defaults) - _SETTING_KEYS:
         raise TopicsConfigError(f"[defaults] may only set {sorted(_SETTING_KEYS)}")
@@ -120,4 +123,32 @@ def parse_topics(content: bytes) -> TopicsFile:
 
 
 def load_topics(path: Path) -> TopicsFile:
-    return parse_topics(Path(path).read_bytes())
+    """The topics of a topics.toml file; any problem raises TopicsConfigError naming it."""
+    try:
+        content = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise TopicsConfigError(f"{path}: no such file; pass --config DIR, a folder with "
+                                "topics.toml") from None
+    except OSError as exc:
+        raise TopicsConfigError(f"{path}: cannot read it: {exc.strerror or exc}") from None
+    try:
+        return parse_topics(content, path)
+    except TopicsConfigError as error:
+        raise in_file(error, path, content) from None
+
+
+def in_file(error: TopicsConfigError, path: Path | str, content: bytes) -> TopicsConfigError:
+    """``error`` naming ``path``, with the line and column of a bad query when its text is
+    found once in the file as written (a literal string, as the shipped file uses)."""
+    message = str(error)
+    if message.startswith(str(path)):
+        return error
+    where = str(path)
+    if error.query and error.offset is not None:
+        text = content.decode("utf-8", errors="replace")
+        start = text.find(error.query)
+        if start >= 0 and text.find(error.query, start + 1) < 0:
+            at = start + error.offset
+            line_start = text.rfind("\n", 0, at) + 1
+            where += f":{text.count(chr(10), 0, at) + 1}:{at - line_start + 1}"
+    return TopicsConfigError(f"{where}: {message}", error.query, error.offset)

@@ -124,6 +124,8 @@ def _print_summary(summary: dict) -> None:
     total_new = sum(summary["articles_new"].values())
     fetched = sum(r[3] for r in rows)
     out.print(f"article pages fetched: {fetched}; new articles stored: {total_new}")
+    if summary.get("archive_check"):
+        out.print(summary["archive_check"])
     for report in summary["reports"]:
         out.print(f"report ({report['rule']}, {report['stories']} new stories): {report['html']}")
         out.print(f"                                   markdown: {report['markdown']}")

@@ -332,3 +332,23 @@ def export(
             fail(_db_error(error))
     out.print(f"wrote {written} stories to {output}", highlight=False)
 
+
+@app.command()
+def verify(
+    run: Annotated[str | None, typer.Option("--run", help="Read back only this run's "
+                                            "article records (default: all).")] = None,
+) -> None:
+    """Check the evidence chain: every archived article page has an article or an error, and
+    every article's WARC record reads back with the digest recorded when it was fetched.
+    Exit 1 when anything is wrong, with one line per problem.
+
+    Example: steppewatch --data data/demo verify"""
+    from flows.verify import verify_archive
+
+    with _open() as con:
+        report = verify_archive(con, data_dir(), run)
+    for problem in report.problems:
+        err.print(problem.line())
+    out.print(report.summary())
+    if not report.ok:
+        raise typer.Exit(1)

@@ -275,6 +275,9 @@ def test_ctrl_c_stops_serve_within_5_s(tmp_path: Path, prefect_api: str) -> None
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+        # The session's Prefect server is shared: leave no deployment with this schedule.
+        subprocess.run([str(BIN / "prefect"), "deployment", "delete", "nightly/nightly"],
+                       env=env, capture_output=True, timeout=60)
     for reader in readers:
         reader.join(5)
     assert proc.returncode == 0, "".join(stderr)

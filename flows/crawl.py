@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import ctypes
 import functools
 import json
 import os
-import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -21,9 +18,8 @@ import duckdb
 
 from crawlers.plan import PLAN_FILE, CrawlPlan
 from crawlers.sources import Source
+from flows.processes import die_with_parent
 from warehouse.load import revisit_urls, seen_urls, set_run_since, url_validators
-
-PR_SET_PDEATHSIG = 1
 
 
 class CrawlFailed(RuntimeError):
@@ -120,28 +116,6 @@ def crawl_options(crawl: dict[str, Any], since: str | None = None,
 
 def _optional(table: dict[str, Any], key: str, kind: type) -> Any:
     return kind(table[key]) if key in table else None
-
-
-def die_with_parent(parent_pid: int) -> None:
-    """In the child: be killed when the nightly process dies, even by SIGKILL (Linux), so a
-    killed run leaves no crawler or worker behind it. A parent that died before this ran
-    is seen by the changed parent pid."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent_pid:
-        os._exit(1)
-
-
-def exit_with_parent(parent_pid: int, every_s: float = 1.0) -> None:
-    """In a pool worker: exit once the nightly process is gone. PR_SET_PDEATHSIG cannot do it
-    here: it fires when the *thread* that started the child ends, and a pool starts its
-    workers from whichever thread submits work."""
-    def watch() -> None:
-        while os.getppid() == parent_pid:
-            time.sleep(every_s)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def count_lines(path: Path) -> int:

@@ -15,7 +15,7 @@ from typing import Any
 
 from crawlers.extraction import ExtractionError, extract_article
 from crawlers.warc import read_response
-from flows.labelling import worker_labeller
+from flows.tagging.labelling import worker_labeller
 
 
 @dataclass(frozen=True)

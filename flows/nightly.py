@@ -26,20 +26,20 @@ from prefect.tasks import exponential_backoff
 
 from crawlers.faults import crash_point
 from crawlers.sources import Source, load_sources
-from flows.alert import AlertResult, run_alerts
+from flows.alerts.delivery import AlertResult, run_alerts
 from flows.crawl import (
     CrawlOptions,
     CrawlResult,
     crawl_options,
-    exit_with_parent,
     prepare_crawl,
     run_crawl_process,
 )
 from flows.extract import ExtractCounts, StreamingExtraction
-from flows.labelling import load_tagger
+from flows.processes import exit_with_parent
 from flows.recovery import recover_runs, stage_orphans
 from flows.runners import task_runner, uses_dask
 from flows.settings import Settings, load_settings
+from flows.tagging.labelling import load_tagger
 from flows.verify import verify_archive
 from warehouse.connection import open_readonly, open_warehouse, within_memory_budget
 from warehouse.load import SourceRun, finish_run, load_run, start_run, upsert_sources

@@ -31,7 +31,7 @@ from crawlers.urls import canonical_url
 from crawlers.warc import capture_row, iter_responses, read_response
 from flows.crawl import count_lines
 from flows.extract import extract_source, read_jsonl
-from flows.tag import tag_source
+from flows.tagging.staged import tag_source
 from flows.tagging.tagger import Tagger
 from warehouse.connection import open_warehouse
 from warehouse.load import SourceRun, finish_run, load_run, orphan_captures

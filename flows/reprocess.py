@@ -18,7 +18,7 @@ from typing import Any
 
 import duckdb
 
-from flows.labelling import place_article, tag_article
+from flows.tagging.labelling import place_article, tag_article
 from flows.tagging.places import Gazetteer
 from flows.tagging.tagger import Tagger
 from warehouse.connection import transaction

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.alert import run_alerts
+from flows.alerts.delivery import run_alerts
 from flows.settings import SettingsError, load_settings
 from tests.conftest import BIN, ROOT, run_cli
 from tests.test_alerts_fixtures import Article, config_dir, http_endpoint, load_articles

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from flows.alert import run_alerts
+from flows.alerts.delivery import run_alerts
 from flows.settings import load_settings
 from tests.conftest import free_port
 from tests.test_alerts_fixtures import MALICIOUS_TITLE, Article, config_dir, load_articles

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.alert import run_alerts
+from flows.alerts.delivery import run_alerts
 from flows.settings import load_settings
 from tests.test_alerts_fixtures import (
     MALICIOUS_TITLE,

@@ -92,7 +92,7 @@ def test_tag_stage_stages_places_and_the_load_stores_them(tmp_path: Path) -> Non
     from datetime import UTC, datetime
 
     from flows.extract import read_jsonl, write_jsonl
-    from flows.tag import tag_source
+    from flows.tagging.staged import tag_source
     from flows.tagging.tagger import Tagger
     from warehouse.connection import open_warehouse
     from warehouse.load import SourceRun, load_run, start_run, upsert_sources

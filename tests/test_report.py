@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from flows.alert import rule_report
-from flows.channels import RenderedReport
-from flows.near_duplicates import groups
+from flows.alerts.channels import RenderedReport
+from flows.alerts.delivery import rule_report
+from flows.alerts.near_duplicates import groups
 from flows.settings import AlertRule
 from tests.test_alerts_fixtures import MALICIOUS_TITLE, Article, load_articles
 from warehouse.connection import open_warehouse
@@ -94,7 +94,7 @@ def test_json_report_holds_stories_reprints_and_health(rendered: RenderedReport)
 
 
 def test_health_table_shows_every_column_the_statement_returns(tmp_path: Path) -> None:
-    from flows.report import build_report, render_html, render_markdown
+    from flows.alerts.report import build_report, render_html, render_markdown
 
     health = [{"source_id": "kloop", "status": "ok", "robots_blocked": 7, "seconds": 1.25}]
     report = build_report("r", ["police"], "run1", [], health, [], datetime.now(UTC))

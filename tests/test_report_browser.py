@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.alert import rule_report
+from flows.alerts.delivery import rule_report
 from tests.test_alerts_fixtures import load_articles
 from tests.test_report import RULE, articles
 from warehouse.connection import open_warehouse

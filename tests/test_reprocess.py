@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from flows.extract import write_jsonl
-from flows.tag import tag_source
+from flows.tagging.staged import tag_source
 from flows.tagging.tagger import Tagger
 from tests.conftest import run_cli
 from warehouse.connection import open_warehouse

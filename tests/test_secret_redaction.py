@@ -1,7 +1,7 @@
 """Secrets never leak: endpoints that echo the request (path, query, headers, redirect target,
 SMTP login) are driven through the real `steppewatch alerts` command, in process, and no
 secret nor any part of one may show in alert_outbox, the log, the command's output or the
-reports. Secrets and their fragments: flows/channels/secrets.py, docs/ALERTS.md."""
+reports. Secrets and their fragments: flows/alerts/channels/secrets.py, docs/ALERTS.md."""
 
 from __future__ import annotations
 
@@ -21,9 +21,9 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from typer.testing import CliRunner
 
-from flows.channels.base import ChannelError
-from flows.channels.secrets import Secrets
-from flows.channels.webhook import WebhookChannel
+from flows.alerts.channels.base import ChannelError
+from flows.alerts.channels.secrets import Secrets
+from flows.alerts.channels.webhook import WebhookChannel
 from flows.cli import app
 from tests.conftest import free_port
 from tests.test_alerts_fixtures import Article, config_dir, load_articles

@@ -21,11 +21,11 @@ from markdown_it import MarkdownIt
 from rich.console import Console
 from typer.testing import CliRunner
 
-from flows.alert import rule_report
-from flows.channels import RenderedReport
+from flows.alerts.channels import RenderedReport
+from flows.alerts.delivery import rule_report
+from flows.alerts.report import markdown_escape, markdown_line
 from flows.cli import app
-from flows.output import print_table
-from flows.report import markdown_escape, markdown_line
+from flows.cli.output import print_table
 from flows.settings import AlertRule
 from tests.test_alerts_fixtures import Article, config_dir, load_articles
 from warehouse.connection import open_warehouse
@@ -161,7 +161,7 @@ def test_an_unknown_rule_is_quoted_as_typed(data: Path, tmp_path: Path) -> None:
 def test_fail_prints_the_message_as_given(capsys: pytest.CaptureFixture[str]) -> None:
     import typer
 
-    from flows.cli import fail
+    from flows.cli.app import fail
 
     with pytest.raises(typer.Exit):
         fail(f"cannot read '[/]' {NASTY}")
@@ -170,7 +170,7 @@ def test_fail_prints_the_message_as_given(capsys: pytest.CaptureFixture[str]) ->
 
 def test_run_summary_shows_a_source_message_as_stored(
         capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    from flows.cli import _print_summary
+    from flows.cli.run import _print_summary
 
     monkeypatch.setenv("COLUMNS", "3000")
     _print_summary({"run_id": "r[/]1", "status": "partial", "reports": [], "articles_new": {},

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from flows.cli import Paths, app, data_dir, fail, out
-from flows.output import print_table
+from flows.cli.app import Paths, app, data_dir, fail, out
+from flows.cli.output import print_table
 
 if TYPE_CHECKING:
     import duckdb
@@ -56,8 +56,8 @@ def _print_deliveries(rows: list[tuple], title: str) -> None:
 
 
 def _preview(settings: Settings, rules: list[str], reports_dir: Path) -> None:
-    from flows.alert import rule_report
-    from flows.channels.file import report_paths
+    from flows.alerts.channels.file import report_paths
+    from flows.alerts.delivery import rule_report
 
     now = datetime.now(UTC)
     with _warehouse(settings.data_dir) as con:
@@ -93,8 +93,8 @@ def alerts(
                                                     "purpose.")] = None,
 ) -> None:
     """Send alert reports now (retrying failed ones), preview them, or send a past one again."""
-    from flows.alert import resend as resend_run
-    from flows.alert import run_alerts
+    from flows.alerts.delivery import resend as resend_run
+    from flows.alerts.delivery import run_alerts
 
     settings = _settings()
     known = {r.name for r in settings.alert_rules}

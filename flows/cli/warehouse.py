@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.text import Text
 
-from flows.cli import Paths, app, data_dir, err, fail, out
-from flows.output import (
+from flows.cli.app import Paths, app, data_dir, err, fail, out
+from flows.cli.output import (
     FILE_ONLY_FORMATS,
     FORMATS,
     format_rows,

@@ -11,8 +11,8 @@ import urllib.request
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from flows.channels.base import ChannelError, clip
-from flows.channels.secrets import Secrets
+from flows.alerts.channels.base import ChannelError, clip
+from flows.alerts.channels.secrets import Secrets
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -19,8 +19,8 @@ from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader
 
-from flows.near_duplicates import sketch, sketch_groups
-from flows.report_chart import Chart, chart, topic_colors
+from flows.alerts.chart import Chart, chart, topic_colors
+from flows.alerts.near_duplicates import sketch, sketch_groups
 
 SNIPPET_CHARS = 320
 COUNTRY_NAMES = {"KZ": "Kazakhstan", "KG": "Kyrgyzstan", "TJ": "Tajikistan",
@@ -248,7 +248,7 @@ def markdown_link(label: Any, url: str) -> str:
 
 
 def _loader_env(autoescape: bool) -> Environment:
-    env = Environment(loader=PackageLoader("flows", "templates"), trim_blocks=True,
+    env = Environment(loader=PackageLoader("flows.alerts", "templates"), trim_blocks=True,
                       lstrip_blocks=True, autoescape=autoescape)  # every HTML template escapes
     env.filters["md"] = markdown_escape
     env.filters["mdline"] = markdown_line

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Protocol
 
-from flows.channels.base import ChannelError, RenderedReport
+from flows.alerts.channels.base import ChannelError, RenderedReport
 from flows.settings import AlertChannel
 
 
@@ -24,10 +24,10 @@ class Channel(Protocol):
 
 
 def build_channel(config: AlertChannel, reports_dir: Path) -> Channel:
-    from flows.channels.email import EmailChannel
-    from flows.channels.file import FileChannel
-    from flows.channels.telegram import TelegramChannel
-    from flows.channels.webhook import WebhookChannel
+    from flows.alerts.channels.email import EmailChannel
+    from flows.alerts.channels.file import FileChannel
+    from flows.alerts.channels.telegram import TelegramChannel
+    from flows.alerts.channels.webhook import WebhookChannel
 
     kinds = {"file": FileChannel, "email": EmailChannel, "webhook": WebhookChannel,
              "telegram": TelegramChannel}

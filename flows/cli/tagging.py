@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from flows.cli import Paths, app, data_dir, err, fail, out
-from flows.output import print_table
+from flows.cli.app import Paths, app, data_dir, err, fail, out
+from flows.cli.output import print_table
 
 if TYPE_CHECKING:
     from flows.tagging.tagger import Tagger

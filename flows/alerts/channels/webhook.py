@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flows.channels.base import (
+from flows.alerts.channels.base import (
     ChannelBase,
     RenderedReport,
     clip,
     split_blocks,
 )
-from flows.channels.http import post_json
-from flows.report import Report, Story, safe_href
+from flows.alerts.channels.http import post_json
+from flows.alerts.report import Report, Story, safe_href
 
 LIMIT = 3900  # Slack shows a message's text in full up to about 4,000 characters
 

@@ -1,57 +1,23 @@
-"""The `steppewatch` command: thin layer over the library; each command calls one function."""
+"""Commands that run the pipeline: nightly, demo, serve, and extract for one HTML file."""
 
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.text import Text
 
-from flows.output import plain_console, print_table
+from flows.cli.app import Paths, app, data_dir, fail, out
+from flows.cli.output import print_table
 from flows.prefect_env import configure_prefect
 
 if TYPE_CHECKING:
     from flows.settings import Settings
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="steppewatch: Central Asian news monitoring for police, protest and "
-                       "torture stories.")
-# Text is printed as given, never read as Rich markup or :emoji: codes (flows.output).
-out = plain_console(soft_wrap=True)
-err = plain_console(stderr=True, soft_wrap=True)
 DEMO_DATA = Path("data/demo")
-
-
-class Paths:
-    config: Path = Path("config")
-    data: Path | None = None
-
-
-def fail(message: str, code: int = 1) -> None:
-    """One readable line on stderr and a non-zero exit."""
-    err.print(Text.assemble(("error:", "red"), " ", message))
-    raise typer.Exit(code)
-
-
-@app.callback()
-def main(
-    config: Annotated[Path, typer.Option(envvar="STEPPEWATCH_CONFIG",
-                                         help="Folder with sources.toml, topics.toml, "
-                                              "settings.toml.")] = Path("config"),
-    data: Annotated[Path | None, typer.Option(envvar="STEPPEWATCH_DATA",
-                                              help="Data folder (warehouse, WARC, reports); "
-                                                   "default ./data, ./data/demo for demo.")] = None,
-) -> None:
-    Paths.config, Paths.data = config, data
-
-
-def data_dir(default: Path = Path("data")) -> Path:
-    return Paths.data or default
 
 
 def checked_config(data: Path, only: list[str] | None = None) -> Settings:
@@ -211,12 +177,3 @@ def extract(
     except ExtractionError as error:
         fail(str(error))
     sys.stdout.write(json.dumps(article.to_dict(), ensure_ascii=False, indent=1) + "\n")
-
-
-def run() -> None:
-    logging.basicConfig(level=logging.WARNING)
-    app()
-
-
-# Commands of other areas register themselves on `app` when imported.
-from flows import cli_alerts, cli_tagging, cli_warehouse  # noqa: E402,F401

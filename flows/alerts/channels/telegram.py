@@ -10,7 +10,7 @@ import html
 import json
 from typing import Any
 
-from flows.channels.base import (
+from flows.alerts.channels.base import (
     ChannelBase,
     ChannelError,
     RenderedReport,
@@ -18,8 +18,8 @@ from flows.channels.base import (
     split_blocks,
     utf16_len,
 )
-from flows.channels.http import post_json
-from flows.report import Report, Story, safe_href
+from flows.alerts.channels.http import post_json
+from flows.alerts.report import Report, Story, safe_href
 
 LIMIT = 4000  # Telegram's limit is 4,096 characters of the parsed text; raw HTML is longer
 API_BASE = "https://api.telegram.org"

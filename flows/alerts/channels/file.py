@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from flows.channels.base import ChannelBase, ChannelError, RenderedReport
+from flows.alerts.channels.base import ChannelBase, ChannelError, RenderedReport
 from flows.settings import AlertChannel
 
 

@@ -13,7 +13,7 @@ from email.utils import formatdate
 from pathlib import Path
 from typing import Any
 
-from flows.channels.base import ChannelBase, ChannelError, RenderedReport
+from flows.alerts.channels.base import ChannelBase, ChannelError, RenderedReport
 from flows.settings import AlertChannel
 
 SECURITY = ("starttls", "ssl", "none")

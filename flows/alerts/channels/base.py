@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flows.channels.secrets import Secrets
-from flows.report import Report, render_html, render_json, render_markdown
+from flows.alerts.channels.secrets import Secrets
+from flows.alerts.report import Report, render_html, render_json, render_markdown
 from flows.settings import AlertChannel
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import duckdb
 
-from flows.channels.secrets import Secrets
+from flows.alerts.channels.secrets import Secrets
 from warehouse.connection import transaction
 from warehouse.load import statement
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flows.extract import read_jsonl, write_jsonl
-from flows.labelling import gazetteer_for, place_article, tag_article
+from flows.tagging.labelling import gazetteer_for, place_article, tag_article
 from flows.tagging.places import Gazetteer
 from flows.tagging.tagger import Tagger
 

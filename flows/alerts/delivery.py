@@ -18,12 +18,12 @@ from typing import Any
 import duckdb
 
 from crawlers.faults import crash_point
-from flows import outbox
-from flows.channels import Channel, ChannelError, RenderedReport, build_channel
-from flows.channels.file import report_paths
-from flows.channels.secrets import Secrets
-from flows.outbox import OutboxRow
-from flows.report import (
+from flows.alerts import outbox
+from flows.alerts.channels import Channel, ChannelError, RenderedReport, build_channel
+from flows.alerts.channels.file import report_paths
+from flows.alerts.channels.secrets import Secrets
+from flows.alerts.outbox import OutboxRow
+from flows.alerts.report import (
     Report,
     build_report,
     story_from_row,

@@ -1,0 +1,8 @@
+"""The `steppewatch` command. Each module is one group of commands; importing it registers
+its commands on the shared Typer app (flows.cli.app), in the order the help lists them."""
+# isort: skip_file
+
+from flows.cli.app import app
+from flows.cli import run, alerts, tagging, warehouse  # noqa: F401  (registers the commands)
+
+__all__ = ["app"]

@@ -9,7 +9,7 @@ import pytest
 
 from flows.tagging.places import COUNTRIES, Gazetteer, find_places
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

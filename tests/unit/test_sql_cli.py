@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from tests.conftest import run_cli
-from tests.test_search import ARTICLES, build_warehouse
+from tests.unit.test_search import ARTICLES, build_warehouse
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ import pytest
 
 from crawlers.replay_server import ReplayServer
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SITES = REPO / "tests" / "replay" / "sites"
 SOURCES = tomllib.loads((REPO / "config" / "sources.toml").read_text("utf-8"))["source"]
 BY_ID = {s["id"]: s for s in SOURCES}

@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from tests.conftest import BIN, CONFIG
-from tests.test_search import build_warehouse
+from tests.unit.test_search import build_warehouse
 from warehouse.connection import open_warehouse
 
 BAD_LINE = 'oops = "a string that is never closed'

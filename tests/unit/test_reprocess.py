@@ -13,7 +13,7 @@ from tests.conftest import run_cli
 from warehouse.connection import open_warehouse
 from warehouse.load import SourceRun, load_run, start_run, upsert_sources
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 TOPICS = """
 [topics.protest]

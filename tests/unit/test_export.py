@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from tests.conftest import run_cli
-from tests.test_search import build_warehouse
+from tests.unit.test_search import build_warehouse
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import pytest
 
 from flows.alerts.delivery import rule_report
 from tests.test_alerts_fixtures import load_articles
-from tests.test_report import RULE, articles
+from tests.unit.test_report import RULE, articles
 from warehouse.connection import open_warehouse
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -16,7 +16,7 @@ from typer.testing import CliRunner, Result
 
 from flows.cli import app
 from tests.conftest import CONFIG
-from tests.test_search import ARTICLES, build_warehouse
+from tests.unit.test_search import ARTICLES, build_warehouse
 from warehouse.connection import WAREHOUSE_FILE, open_readonly
 
 runner = CliRunner()

@@ -22,7 +22,7 @@ from flows.tagging.labelling import place_article, tag_article
 from flows.tagging.places import Gazetteer
 from flows.tagging.tagger import Tagger
 from warehouse.connection import transaction
-from warehouse.load import statement
+from warehouse.sql import statement
 
 BATCH_SIZE = 2_000
 

@@ -18,7 +18,8 @@ import duckdb
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from warehouse.load import orphan_captures, statement
+from warehouse.load import orphan_captures
+from warehouse.sql import statement
 
 
 @dataclass

@@ -17,14 +17,15 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from importlib import resources
 from pathlib import Path
 from typing import TypeVar
 
 import duckdb
 
-MIGRATIONS = resources.files("warehouse") / "migrations"  # tables, numbered
-VIEWS = resources.files("warehouse") / "views"  # views and macros, re-applied on open
+from warehouse.sql import PACKAGE, sql_file
+
+MIGRATIONS = PACKAGE / "migrations"  # tables, numbered
+VIEWS = PACKAGE / "views"  # views and macros, re-applied on open
 WAREHOUSE_FILE = "steppewatch.duckdb"
 READER_WAIT_SECONDS = 600.0  # a load step with an index rebuild of a large corpus takes minutes
 WRITER_WAIT_SECONDS = 1800.0  # an export of the whole corpus may hold a read lock that long
@@ -197,7 +198,7 @@ def _migration_files() -> list[tuple[int, str, str]]:
     found = []
     for entry in MIGRATIONS.iterdir():
         if entry.name.endswith(".sql"):
-            found.append((int(entry.name.split("_", 1)[0]), entry.name, entry.read_text()))
+            found.append((int(entry.name.split("_", 1)[0]), entry.name, sql_file(entry)))
     return sorted(found)
 
 
@@ -207,7 +208,7 @@ def apply_views(con: duckdb.DuckDBPyConnection) -> None:
     with transaction(con):
         for entry in sorted(VIEWS.iterdir(), key=lambda e: e.name):
             if entry.name.endswith(".sql"):
-                con.execute(entry.read_text())
+                con.execute(sql_file(entry))
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:

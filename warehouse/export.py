@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from importlib import resources
 from pathlib import Path
 
 import duckdb
 
-STATEMENTS = resources.files("warehouse") / "statements"
+from warehouse.sql import statement
+
 EXPORT_FORMATS = ("parquet", "csv")
 
 
@@ -19,7 +19,7 @@ def export_stories(con: duckdb.DuckDBPyConnection, fmt: str, output: Path, *,
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
     params = {"topic": topic, "country": country, "since": since}
-    relation = con.sql((STATEMENTS / "export_stories.sql").read_text(), params=params)
+    relation = con.sql(statement("export_stories"), params=params)
     write_relation(relation, fmt, output)
     return relation.aggregate("count(*)").fetchone()[0]
 

@@ -9,15 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from warehouse.connection import transaction
-
-STATEMENTS = resources.files("warehouse") / "statements"
+from warehouse.sql import statement
 
 # Staged file name -> the statement that loads it; order matters (tags and versions need
 # articles, coverage gaps need links, aliases and errors).
@@ -36,10 +34,6 @@ STAGED_FILES = (
     ("errors.jsonl", "capture_outcomes"),
     ("extract_errors.jsonl", "capture_outcomes"),
 )
-
-
-def statement(name: str) -> str:
-    return (STATEMENTS / f"{name}.sql").read_text()
 
 
 @dataclass(frozen=True)

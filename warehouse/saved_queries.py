@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 
-QUERIES = resources.files("warehouse") / "queries"
+from warehouse.sql import PACKAGE, sql_file
+
+QUERIES = PACKAGE / "queries"
 _PARAM = re.compile(r"^--\s*param\s+(\w+)\s*:\s*(.*?)(?:\s*\(default\s+(.*)\))?\s*$")
 
 
@@ -65,7 +66,7 @@ def parse_saved_query(name: str, sql: str) -> SavedQuery:
 
 def saved_queries() -> list[SavedQuery]:
     found = [entry for entry in QUERIES.iterdir() if entry.name.endswith(".sql")]
-    return sorted((parse_saved_query(e.name[:-4], e.read_text()) for e in found),
+    return sorted((parse_saved_query(e.name[:-4], sql_file(e)) for e in found),
                   key=lambda q: q.name)
 
 
@@ -73,7 +74,7 @@ def saved_query(name: str) -> SavedQuery:
     if not re.fullmatch(r"[\w-]+", name) or not (QUERIES / f"{name}.sql").is_file():
         names = ", ".join(q.name for q in saved_queries())
         raise SavedQueryError(f"no saved query {name!r} in warehouse/queries; known: {names}")
-    return parse_saved_query(name, (QUERIES / f"{name}.sql").read_text())
+    return parse_saved_query(name, sql_file(QUERIES / f"{name}.sql"))
 
 
 def parse_params(pairs: list[str]) -> dict[str, str]:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib import resources
 
 import duckdb
 
-STATEMENTS = resources.files("warehouse") / "statements"
+from warehouse.sql import statement
 
 
 @dataclass(frozen=True)
@@ -27,7 +26,7 @@ class Relation:
 
 def describe(con: duckdb.DuckDBPyConnection, include_tables: bool = False) -> list[Relation]:
     """The documented views (and, if asked, the tables) with their columns, in schema order."""
-    rows = con.execute((STATEMENTS / "schema_columns.sql").read_text(),
+    rows = con.execute(statement("schema_columns"),
                        {"include_tables": include_tables}).fetchall()
     relations: dict[str, Relation] = {}
     for name, kind, comment, column, column_type, column_comment in rows:

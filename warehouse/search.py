@@ -14,23 +14,18 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
 
 import duckdb
 
 from warehouse.connection import transaction, within_memory_budget
+from warehouse.sql import statement
 
-STATEMENTS = resources.files("warehouse") / "statements"
 SNIPPET_CHARS = 220
 _FOLD = str.maketrans("ёҷҳқғ’‘`ʼ'", "ечхкгʻʻʻʻʻ")
 
 
 class SearchIndexMissing(RuntimeError):
     pass
-
-
-def _statement(name: str) -> str:
-    return (STATEMENTS / f"{name}.sql").read_text()
 
 
 @dataclass(frozen=True)
@@ -60,7 +55,7 @@ def refresh_search_index(con: duckdb.DuckDBPyConnection,
     `on_step("index")` is called inside the rebuild's transaction (the restart tests crash
     there)."""
     started = time.perf_counter()
-    pending = con.execute(_statement("search_docs_pending")).fetchone()[0]
+    pending = con.execute(statement("search_docs_pending")).fetchone()[0]
     if not pending and index_ready(con):  # nothing new: the index is current
         documents = con.execute("SELECT count(*) FROM search_docs").fetchone()[0]
         return IndexRefresh(documents, 0, time.perf_counter() - started)
@@ -72,11 +67,11 @@ def refresh_search_index(con: duckdb.DuckDBPyConnection,
 def _rebuild(con: duckdb.DuckDBPyConnection, on_step: Callable[[str], None] | None) -> None:
     """Search documents for new texts, the BM25 index and the search macro: all or nothing."""
     with transaction(con):
-        con.execute(_statement("search_docs_refresh"))
+        con.execute(statement("search_docs_refresh"))
         if on_step:
             on_step("index")
-        con.execute(_statement("search_index_build"))
-        con.execute(_statement("search_macro"))
+        con.execute(statement("search_index_build"))
+        con.execute(statement("search_macro"))
 
 
 def index_ready(con: duckdb.DuckDBPyConnection) -> bool:
@@ -93,7 +88,7 @@ def search_stories(con: duckdb.DuckDBPyConnection, query: str, *, topic: str | N
         raise SearchIndexMissing("the search index is not built yet; it is built by the load "
                                  "step of `steppewatch nightly` or `steppewatch demo`")
     stems = search_stems(con, query)
-    rows = con.execute(_statement("search_stories"), {
+    rows = con.execute(statement("search_stories"), {
         "query": query, "all_terms": all_terms, "topic": topic, "country": country,
         "since": since, "limit": limit,
     }).fetchall()

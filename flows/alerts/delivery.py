@@ -29,7 +29,7 @@ from flows.alerts.report import (
     story_from_row,
 )
 from flows.settings import AlertChannel, AlertRule, Settings
-from warehouse.load import statement
+from warehouse.sql import statement
 
 log = logging.getLogger("steppewatch.alerts")
 

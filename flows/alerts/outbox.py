@@ -11,7 +11,7 @@ import duckdb
 
 from flows.alerts.channels.secrets import Secrets
 from warehouse.connection import transaction
-from warehouse.load import statement
+from warehouse.sql import statement
 
 
 @dataclass

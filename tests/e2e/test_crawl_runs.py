@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import CONFIG, ROOT, run_cli
 from warehouse.connection import WAREHOUSE_FILE
-from warehouse.load import statement
+from warehouse.sql import statement
 
 SPECIAL = ROOT / "tests" / "replay" / "special"
 MESS = "https://mess.example/news/"

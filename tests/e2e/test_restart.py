@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import run_cli
 from warehouse.connection import WAREHOUSE_FILE
-from warehouse.load import statement
+from warehouse.sql import statement
 
 SOURCES = ["--source", "kloop", "--source", "24kg", "--source", "azattyq-ru"]
 

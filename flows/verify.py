@@ -61,7 +61,7 @@ def verify_archive(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id: str |
             "no_outcome", capture["capture_id"], capture["url"],
             f"archived in {capture['warc_file']} at {capture['warc_offset']} but neither an "
             "article nor an error was stored; the next nightly extracts it"))
-    rows = con.execute(statement("article_captures"), {"run_id": run_id}).fetchall()
+    rows = con.execute(statement("verify/article_captures"), {"run_id": run_id}).fetchall()
     report.articles_checked = len({row[0] for row in rows})
     for done, (_, url, capture_id, warc_file, offset, recorded) in enumerate(rows, 1):
         problem = _check_record(data_dir, warc_file, offset, recorded)

@@ -19,7 +19,7 @@ def export_stories(con: duckdb.DuckDBPyConnection, fmt: str, output: Path, *,
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
     params = {"topic": topic, "country": country, "since": since}
-    relation = con.sql(statement("export_stories"), params=params)
+    relation = con.sql(statement("export/stories"), params=params)
     write_relation(relation, fmt, output)
     return relation.aggregate("count(*)").fetchone()[0]
 

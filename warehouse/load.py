@@ -14,25 +14,26 @@ from typing import Any
 
 import duckdb
 
+from crawlers.staging import SourceStaging
 from warehouse.connection import transaction
 from warehouse.sql import statement
 
-# Staged file name -> the statement that loads it; order matters (tags and versions need
-# articles, coverage gaps need links, aliases and errors).
+# Staged file name -> the statement of warehouse/statements/load/ that loads it; order matters
+# (tags and versions need articles, coverage gaps need links, aliases and errors).
 STAGED_FILES = (
-    ("captures.jsonl", "captures"),
-    ("extracted.jsonl", "articles"),
-    ("extracted.jsonl", "article_versions"),
-    ("extracted.jsonl", "older_than_since"),
-    ("places.jsonl", "article_places"),
-    ("tagged.jsonl", "article_topics"),
-    ("errors.jsonl", "run_errors"),
-    ("extract_errors.jsonl", "run_errors"),
-    ("links.jsonl", "listed_links"),
-    ("pages.jsonl", "url_aliases"),
-    ("extracted.jsonl", "capture_outcomes"),
-    ("errors.jsonl", "capture_outcomes"),
-    ("extract_errors.jsonl", "capture_outcomes"),
+    (SourceStaging.CAPTURES, "captures"),
+    (SourceStaging.EXTRACTED, "articles"),
+    (SourceStaging.EXTRACTED, "article_versions"),
+    (SourceStaging.EXTRACTED, "older_than_since"),
+    (SourceStaging.PLACES, "article_places"),
+    (SourceStaging.TAGGED, "article_topics"),
+    (SourceStaging.ERRORS, "run_errors"),
+    (SourceStaging.EXTRACT_ERRORS, "run_errors"),
+    (SourceStaging.LINKS, "listed_links"),
+    (SourceStaging.PAGES, "url_aliases"),
+    (SourceStaging.EXTRACTED, "capture_outcomes"),
+    (SourceStaging.ERRORS, "capture_outcomes"),
+    (SourceStaging.EXTRACT_ERRORS, "capture_outcomes"),
 )
 
 
@@ -52,21 +53,21 @@ class SourceRun:
 def seen_urls(con: duckdb.DuckDBPyConnection, now: datetime | None = None) -> list[str]:
     """Article URLs whose article or final error is stored, and failed URLs whose next try
     (url_backoff) comes after `now` (default: the present)."""
-    rows = con.execute(statement("seen_urls"), {"now": now or datetime.now(UTC)}).fetchall()
+    rows = con.execute(statement("crawl/seen_urls"), {"now": now or datetime.now(UTC)}).fetchall()
     return [row[0] for row in rows]
 
 
 def orphan_captures(con: duckdb.DuckDBPyConnection,
                     source_ids: list[str] | None = None) -> list[dict[str, Any]]:
     """Archived 2xx article responses that no article and no error accounts for."""
-    cursor = con.execute(statement("orphan_captures"), {"sources": source_ids})
+    cursor = con.execute(statement("crawl/orphan_captures"), {"sources": source_ids})
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def url_validators(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
     """Feed/sitemap URL -> ETag, Last-Modified and WARC pointer of its newest archived copy."""
-    cursor = con.execute(statement("url_validators"))
+    cursor = con.execute(statement("crawl/url_validators"))
     names = [d[0] for d in cursor.description]
     return {row[0]: dict(zip(names[1:], row[1:], strict=True)) for row in cursor.fetchall()}
 
@@ -76,16 +77,16 @@ def revisit_urls(con: duckdb.DuckDBPyConnection, now: datetime, window_days: int
     """Stored articles the revisit policy fetches again in a run starting at `now`."""
     params = {"now": now, "window_days": window_days, "after_hours": after_hours,
               "revisits": revisits}
-    return [row[0] for row in con.execute(statement("revisit_urls"), params).fetchall()]
+    return [row[0] for row in con.execute(statement("crawl/revisit_urls"), params).fetchall()]
 
 
 def set_run_since(con: duckdb.DuckDBPyConnection, run_id: str, since: str | None) -> None:
-    con.execute(statement("crawl_run_since"), {"run_id": run_id, "since": since})
+    con.execute(statement("crawl/run_since"), {"run_id": run_id, "since": since})
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, started_at: datetime, mode: str,
               flow_run_id: str | None, topics_version: str) -> None:
-    con.execute(statement("crawl_run_start"), {
+    con.execute(statement("runs/start"), {
         "run_id": run_id, "started_at": started_at, "mode": mode,
         "flow_run_id": flow_run_id, "topics_version": topics_version,
     })
@@ -93,13 +94,13 @@ def start_run(con: duckdb.DuckDBPyConnection, run_id: str, started_at: datetime,
 
 def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str,
                report_path: str | None) -> None:
-    con.execute(statement("crawl_run_finish"),
+    con.execute(statement("runs/finish"),
                 {"run_id": run_id, "status": status, "report_path": report_path})
 
 
 def upsert_sources(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> None:
     for row in rows:
-        con.execute(statement("sources"), row)
+        con.execute(statement("runs/sources"), row)
 
 
 def load_run(con: duckdb.DuckDBPyConnection, run_id: str, run_dir: Path,
@@ -119,20 +120,20 @@ def load_run(con: duckdb.DuckDBPyConnection, run_id: str, run_dir: Path,
         with transaction(con):
             _load_staged(con, run_id, source_dir, on_statement)
     with transaction(con):
-        new = dict(con.execute(statement("articles_new"), {"run_id": run_id}).fetchall())
+        new = dict(con.execute(statement("load/articles_new"), {"run_id": run_id}).fetchall())
         for run in source_runs:
-            con.execute(statement("source_runs"), {
+            con.execute(statement("load/source_runs"), {
                 "run_id": run_id, **run.__dict__, "articles_new": new.get(run.source_id, 0),
             })
-        con.execute(statement("source_run_figures"), {"run_id": run_id})
+        con.execute(statement("load/source_run_figures"), {"run_id": run_id})
     return new
 
 
 def _load_staged(con: duckdb.DuckDBPyConnection, run_id: str, source_dir: Path,
                  on_statement: Callable[[str], None] | None) -> None:
-    for file_name, statement_name in STAGED_FILES:
+    for file_name, name in STAGED_FILES:
         staged = source_dir / file_name
         if staged.exists():
-            con.execute(statement(statement_name), {"files": [str(staged)], "run_id": run_id})
+            con.execute(statement(f"load/{name}"), {"files": [str(staged)], "run_id": run_id})
             if on_statement:
                 on_statement("load")

@@ -26,7 +26,7 @@ class Relation:
 
 def describe(con: duckdb.DuckDBPyConnection, include_tables: bool = False) -> list[Relation]:
     """The documented views (and, if asked, the tables) with their columns, in schema order."""
-    rows = con.execute(statement("schema_columns"),
+    rows = con.execute(statement("schema/columns"),
                        {"include_tables": include_tables}).fetchall()
     relations: dict[str, Relation] = {}
     for name, kind, comment, column, column_type, column_comment in rows:

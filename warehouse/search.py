@@ -1,7 +1,7 @@
 """Full-text search over the corpus: BM25 (DuckDB fts) over title and text.
 
 The index holds Snowball stems of Russian (Cyrillic words) and English (Latin words) and the
-plain folded form of every other word (see `search_terms` in migration 006), so one index and
+plain folded form of every other word (see warehouse/views/search_terms.sql), so one index and
 one score serve all six languages. The fts extension cannot update an index in place:
 `refresh_search_index` runs after each load and rebuilds it from the search documents
 (unless the load added none).
@@ -55,7 +55,7 @@ def refresh_search_index(con: duckdb.DuckDBPyConnection,
     `on_step("index")` is called inside the rebuild's transaction (the restart tests crash
     there)."""
     started = time.perf_counter()
-    pending = con.execute(statement("search_docs_pending")).fetchone()[0]
+    pending = con.execute(statement("search/docs_pending")).fetchone()[0]
     if not pending and index_ready(con):  # nothing new: the index is current
         documents = con.execute("SELECT count(*) FROM search_docs").fetchone()[0]
         return IndexRefresh(documents, 0, time.perf_counter() - started)
@@ -67,11 +67,11 @@ def refresh_search_index(con: duckdb.DuckDBPyConnection,
 def _rebuild(con: duckdb.DuckDBPyConnection, on_step: Callable[[str], None] | None) -> None:
     """Search documents for new texts, the BM25 index and the search macro: all or nothing."""
     with transaction(con):
-        con.execute(statement("search_docs_refresh"))
+        con.execute(statement("search/docs_refresh"))
         if on_step:
             on_step("index")
-        con.execute(statement("search_index_build"))
-        con.execute(statement("search_macro"))
+        con.execute(statement("search/index_build"))
+        con.execute(statement("search/macro"))
 
 
 def index_ready(con: duckdb.DuckDBPyConnection) -> bool:
@@ -88,7 +88,7 @@ def search_stories(con: duckdb.DuckDBPyConnection, query: str, *, topic: str | N
         raise SearchIndexMissing("the search index is not built yet; it is built by the load "
                                  "step of `steppewatch nightly` or `steppewatch demo`")
     stems = search_stems(con, query)
-    rows = con.execute(statement("search_stories"), {
+    rows = con.execute(statement("search/stories"), {
         "query": query, "all_terms": all_terms, "topic": topic, "country": country,
         "since": since, "limit": limit,
     }).fetchall()

@@ -72,12 +72,13 @@ def new_matches(con: duckdb.DuckDBPyConnection, rule: AlertRule,
                 channel: str) -> Iterator[dict[str, Any]]:
     """The rule's new matches, each with its article's text. The texts are read FETCH_ROWS
     at a time, so thousands of matches never hold all their texts in memory at once."""
-    rows = _dicts(con.execute(statement("new_matches"),
+    rows = _dicts(con.execute(statement("alerts/new_matches"),
                               {**_rule_params(rule), "rule": rule.name, "channel": channel}))
     for start in range(0, len(rows), FETCH_ROWS):
         batch = rows[start:start + FETCH_ROWS]
         ids = ",".join(row["article_id"] for row in batch)
-        texts = dict(con.execute(statement("article_texts"), {"article_ids": ids}).fetchall())
+        texts = dict(con.execute(statement("alerts/article_texts"),
+                                 {"article_ids": ids}).fetchall())
         for row in batch:
             yield {**row, "text": texts.get(row["article_id"]) or ""}
 
@@ -86,8 +87,8 @@ def rule_report(con: duckdb.DuckDBPyConnection, rule: AlertRule, channel: str, r
                 now: datetime) -> RenderedReport:
     """The rule's report of the stories not yet delivered to (nor claimed for) the channel."""
     stories = [story_from_row(row) for row in new_matches(con, rule, channel)]
-    health = _dicts(con.execute(statement("run_health"), {"run_id": run_id}))
-    days = _dicts(con.execute(statement("alert_topic_days"),
+    health = _dicts(con.execute(statement("health/run_health"), {"run_id": run_id}))
+    days = _dicts(con.execute(statement("alerts/topic_days"),
                               {**_rule_params(rule), "end_day": now.date()}))
     report: Report = build_report(rule.name, list(rule.topics), run_id, stories, health, days,
                                   now)

@@ -52,7 +52,7 @@ def _rows(cursor: duckdb.DuckDBPyConnection) -> list[OutboxRow]:
 
 
 def insert(con: duckdb.DuckDBPyConnection, row: OutboxRow) -> None:
-    con.execute(statement("outbox_insert"), {
+    con.execute(statement("alerts/outbox_insert"), {
         "delivery_key": row.delivery_key, "rule": row.rule, "channel": row.channel,
         "channel_type": row.channel_type, "run_id": row.run_id,
         "article_ids": ",".join(row.article_ids),
@@ -62,35 +62,36 @@ def insert(con: duckdb.DuckDBPyConnection, row: OutboxRow) -> None:
 
 
 def open_rows(con: duckdb.DuckDBPyConnection, rule: str, channel: str) -> list[OutboxRow]:
-    return _rows(con.execute(statement("outbox_open"), {"rule": rule, "channel": channel}))
+    return _rows(con.execute(statement("alerts/outbox_open"), {"rule": rule, "channel": channel}))
 
 
 def rows_of_run(con: duckdb.DuckDBPyConnection, run_id: str, rules: list[str],
                 channels: list[str]) -> list[OutboxRow]:
-    return _rows(con.execute(statement("outbox_of_run"),
+    return _rows(con.execute(statement("alerts/outbox_of_run"),
                              {"run_id": run_id, "rules": rules, "channels": channels}))
 
 
 def has_run(con: duckdb.DuckDBPyConnection, rule: str, channel: str, run_id: str) -> bool:
-    return bool(con.execute(statement("outbox_has_run"),
+    return bool(con.execute(statement("alerts/outbox_has_run"),
                             {"rule": rule, "channel": channel, "run_id": run_id}).fetchone()[0])
 
 
 def resend_count(con: duckdb.DuckDBPyConnection, key: str) -> int:
-    return con.execute(statement("outbox_resend_count"), {"delivery_key": key}).fetchone()[0]
+    return con.execute(statement("alerts/outbox_resend_count"), {"delivery_key": key}).fetchone()[0]
 
 
 def settle_interrupted(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, str]]:
     """Rows a crash left 'sending': (key, rule, channel, new status)."""
-    return con.execute(statement("outbox_interrupted")).fetchall()
+    return con.execute(statement("alerts/outbox_interrupted")).fetchall()
 
 
 def begin_attempt(con: duckdb.DuckDBPyConnection, key: str) -> None:
-    con.execute(statement("outbox_sending"), {"delivery_key": key})
+    con.execute(statement("alerts/outbox_sending"), {"delivery_key": key})
 
 
 def part_accepted(con: duckdb.DuckDBPyConnection, key: str, parts_sent: int) -> None:
-    con.execute(statement("outbox_part_sent"), {"delivery_key": key, "parts_sent": parts_sent})
+    con.execute(statement("alerts/outbox_part_sent"),
+                {"delivery_key": key, "parts_sent": parts_sent})
 
 
 def attempt_failed(con: duckdb.DuckDBPyConnection, key: str, status: str, error: str,
@@ -98,7 +99,7 @@ def attempt_failed(con: duckdb.DuckDBPyConnection, key: str, status: str, error:
     """Record a failed attempt; the error is stored redacted (then cut short, so no secret is
     cut in two), and returned as stored, for the log and the command's output."""
     error = secrets.redact(error)[:1000]
-    con.execute(statement("outbox_failed"),
+    con.execute(statement("alerts/outbox_failed"),
                 {"delivery_key": key, "status": status, "error": error})
     return error
 
@@ -107,9 +108,10 @@ def accepted(con: duckdb.DuckDBPyConnection, row: OutboxRow, report_path: str | 
              note: str | None = None, also_settle: str | None = None) -> None:
     """One transaction: the message is sent and its stories are delivered for rule+channel."""
     with transaction(con):
-        con.execute(statement("outbox_sent"), {"delivery_key": row.delivery_key, "note": None})
+        sent = statement("alerts/outbox_sent")
+        con.execute(sent, {"delivery_key": row.delivery_key, "note": None})
         if also_settle:
-            con.execute(statement("outbox_sent"), {"delivery_key": also_settle, "note": note})
-        con.execute(statement("mark_delivered"), {
+            con.execute(sent, {"delivery_key": also_settle, "note": note})
+        con.execute(statement("alerts/mark_delivered"), {
             "rule": row.rule, "channel": row.channel, "article_ids": ",".join(row.article_ids),
             "run_id": row.run_id, "report_path": report_path})

@@ -154,10 +154,10 @@ def test_a_changed_text_is_stored_as_a_new_version(three_nights: Path) -> None:
 def test_stale_source_flag_is_one_statement(three_nights: Path) -> None:
     _first, _second, third = run_ids(three_nights)
     with duckdb.connect(str(three_nights / WAREHOUSE_FILE), read_only=True) as con:
-        flagged = con.execute(statement("stale_sources"),
+        flagged = con.execute(statement("health/stale_sources"),
                               {"run_id": third, "stale_runs": 2}).fetchall()
         assert [row[0] for row in flagged] == ["daily"]
-        assert con.execute(statement("stale_sources"),
+        assert con.execute(statement("health/stale_sources"),
                            {"run_id": third, "stale_runs": 3}).fetchall() == []
 
 

@@ -45,7 +45,7 @@ def state(data: Path) -> dict:
             "unfinished": rows("select count(*) from crawl_runs where status = 'running'")[0][0],
             "duplicates": duplicates,
             "indexed": rows("select count(*) from search_docs")[0][0],
-            "orphans": len(rows(statement("orphan_captures").replace("$sources", "NULL"))),
+            "orphans": len(rows(statement("crawl/orphan_captures").replace("$sources", "NULL"))),
         }
     links: list[str] = []
     for report in (data / "reports").glob("*.md"):

@@ -1,6 +1,6 @@
 -- Bring the search documents in line with `articles`: drop those of articles no longer
 -- stored or whose text changed, add those missing (only these are normalised; see
--- search_terms in migration 006).
+-- warehouse/views/search_terms.sql).
 DELETE FROM search_docs d
 WHERE NOT EXISTS (SELECT 1 FROM articles a
                   WHERE a.article_id = d.article_id AND a.text_sha1 = d.text_sha1);

@@ -19,7 +19,7 @@ import duckdb
 from crawlers.plan import PLAN_FILE, CrawlPlan
 from crawlers.sources import Source
 from flows.processes import die_with_parent
-from warehouse.load import revisit_urls, seen_urls, set_run_since, url_validators
+from warehouse.crawl_state import revisit_urls, seen_urls, set_run_since, url_validators
 
 
 class CrawlFailed(RuntimeError):

@@ -42,7 +42,8 @@ from flows.settings import Settings, load_settings
 from flows.tagging.labelling import load_tagger
 from flows.verify import verify_archive
 from warehouse.connection import open_readonly, open_warehouse, within_memory_budget
-from warehouse.load import SourceRun, finish_run, load_run, start_run, upsert_sources
+from warehouse.load import SourceRun, load_run
+from warehouse.runs import finish_run, start_run, upsert_sources
 from warehouse.search import refresh_search_index
 
 

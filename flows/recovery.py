@@ -34,16 +34,12 @@ from flows.extract import extract_source, read_jsonl
 from flows.tagging.staged import tag_source
 from flows.tagging.tagger import Tagger
 from warehouse.connection import open_warehouse
-from warehouse.load import SourceRun, finish_run, load_run, orphan_captures
+from warehouse.crawl_state import orphan_captures
+from warehouse.load import SourceRun, load_run
+from warehouse.runs import finish_run, unfinished_runs
 
 log = logging.getLogger(__name__)
 STAGED = ("captures.jsonl", "pages.jsonl", "errors.jsonl", "links.jsonl")
-
-
-def unfinished_runs(con: duckdb.DuckDBPyConnection, current_run: str) -> list[str]:
-    rows = con.execute("SELECT run_id FROM crawl_runs WHERE status = 'running' AND run_id <> ? "
-                       "ORDER BY started_at", [current_run]).fetchall()
-    return [r[0] for r in rows]
 
 
 def drop_partial_lines(path: Path) -> None:

@@ -18,7 +18,7 @@ import duckdb
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from warehouse.load import orphan_captures
+from warehouse.crawl_state import orphan_captures
 from warehouse.sql import statement
 
 

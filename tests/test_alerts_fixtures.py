@@ -15,7 +15,8 @@ from pathlib import Path
 
 from tests.conftest import CONFIG
 from warehouse.connection import open_warehouse
-from warehouse.load import SourceRun, load_run, start_run, upsert_sources
+from warehouse.load import SourceRun, load_run
+from warehouse.runs import start_run, upsert_sources
 
 SOURCES = [
     {"source_id": "kloop", "name": "Kloop", "family": "wordpress", "countries": ["KG"],

@@ -1,16 +1,16 @@
 """The load step: a run's staged files into the warehouse, one transaction per source.
 
 Every insert is idempotent (stable keys, INSERT OR IGNORE), so loading the same
-run twice, or a run resumed after a crash, adds no duplicate row.
+run twice, or a run resumed after a crash, adds no duplicate row. Statements:
+warehouse/statements/load/. What the crawl reads first is warehouse/crawl_state.py; a run's
+start and end, warehouse/runs.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
@@ -47,59 +47,6 @@ class SourceRun:
     errors: int
     bytes: int
     seconds: float
-
-
-def seen_urls(con: duckdb.DuckDBPyConnection, now: datetime | None = None) -> list[str]:
-    """Article URLs whose article or final error is stored, and failed URLs whose next try
-    (url_backoff) comes after `now` (default: the present)."""
-    rows = con.execute(statement("crawl/seen_urls"), {"now": now or datetime.now(UTC)}).fetchall()
-    return [row[0] for row in rows]
-
-
-def orphan_captures(con: duckdb.DuckDBPyConnection,
-                    source_ids: list[str] | None = None) -> list[dict[str, Any]]:
-    """Archived 2xx article responses that no article and no error accounts for."""
-    cursor = con.execute(statement("crawl/orphan_captures"), {"sources": source_ids})
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
-def url_validators(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
-    """Feed/sitemap URL -> ETag, Last-Modified and WARC pointer of its newest archived copy."""
-    cursor = con.execute(statement("crawl/url_validators"))
-    names = [d[0] for d in cursor.description]
-    return {row[0]: dict(zip(names[1:], row[1:], strict=True)) for row in cursor.fetchall()}
-
-
-def revisit_urls(con: duckdb.DuckDBPyConnection, now: datetime, window_days: int,
-                 after_hours: int, revisits: int) -> list[str]:
-    """Stored articles the revisit policy fetches again in a run starting at `now`."""
-    params = {"now": now, "window_days": window_days, "after_hours": after_hours,
-              "revisits": revisits}
-    return [row[0] for row in con.execute(statement("crawl/revisit_urls"), params).fetchall()]
-
-
-def set_run_since(con: duckdb.DuckDBPyConnection, run_id: str, since: str | None) -> None:
-    con.execute(statement("crawl/run_since"), {"run_id": run_id, "since": since})
-
-
-def start_run(con: duckdb.DuckDBPyConnection, run_id: str, started_at: datetime, mode: str,
-              flow_run_id: str | None, topics_version: str) -> None:
-    con.execute(statement("runs/start"), {
-        "run_id": run_id, "started_at": started_at, "mode": mode,
-        "flow_run_id": flow_run_id, "topics_version": topics_version,
-    })
-
-
-def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str,
-               report_path: str | None) -> None:
-    con.execute(statement("runs/finish"),
-                {"run_id": run_id, "status": status, "report_path": report_path})
-
-
-def upsert_sources(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> None:
-    for row in rows:
-        con.execute(statement("runs/sources"), row)
 
 
 def load_run(con: duckdb.DuckDBPyConnection, run_id: str, run_dir: Path,

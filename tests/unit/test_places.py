@@ -95,7 +95,8 @@ def test_tag_stage_stages_places_and_the_load_stores_them(tmp_path: Path) -> Non
     from flows.tagging.staged import tag_source
     from flows.tagging.tagger import Tagger
     from warehouse.connection import open_warehouse
-    from warehouse.load import SourceRun, load_run, start_run, upsert_sources
+    from warehouse.load import SourceRun, load_run
+    from warehouse.runs import start_run, upsert_sources
 
     source_dir = tmp_path / "runs" / "r" / "kloop"
     source_dir.mkdir(parents=True)

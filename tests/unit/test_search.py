@@ -10,7 +10,8 @@ import pytest
 
 from tests.conftest import run_cli
 from warehouse.connection import open_readonly, open_warehouse
-from warehouse.load import SourceRun, load_run, start_run, upsert_sources
+from warehouse.load import SourceRun, load_run
+from warehouse.runs import start_run, upsert_sources
 from warehouse.search import refresh_search_index, search_stories, snippet
 
 # (language, country, title, text): real-language sentences about police, protest, torture.

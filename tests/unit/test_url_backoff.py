@@ -8,7 +8,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from warehouse.connection import open_warehouse
-from warehouse.load import SourceRun, load_run, seen_urls, start_run, upsert_sources
+from warehouse.crawl_state import seen_urls
+from warehouse.load import SourceRun, load_run
+from warehouse.runs import start_run, upsert_sources
 
 SOURCE = {"source_id": "kloop", "name": "Kloop", "family": "wordpress", "countries": ["KG"],
           "languages": ["ru"], "base_url": "https://kloop.kg/"}

@@ -1,0 +1,50 @@
+"""What the crawl stage reads from the warehouse before it starts, and the one thing it notes.
+
+The crawl never opens the warehouse itself (crawlers/plan.py): the nightly reads these with
+the writer's connection and hands them to the crawl processes in the run's plan and seen
+list. Statements: warehouse/statements/crawl/.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+
+from warehouse.sql import statement
+
+
+def seen_urls(con: duckdb.DuckDBPyConnection, now: datetime | None = None) -> list[str]:
+    """Article URLs whose article or final error is stored, and failed URLs whose next try
+    (url_backoff) comes after `now` (default: the present)."""
+    rows = con.execute(statement("crawl/seen_urls"), {"now": now or datetime.now(UTC)}).fetchall()
+    return [row[0] for row in rows]
+
+
+def orphan_captures(con: duckdb.DuckDBPyConnection,
+                    source_ids: list[str] | None = None) -> list[dict[str, Any]]:
+    """Archived 2xx article responses that no article and no error accounts for."""
+    cursor = con.execute(statement("crawl/orphan_captures"), {"sources": source_ids})
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def url_validators(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
+    """Feed/sitemap URL -> ETag, Last-Modified and WARC pointer of its newest archived copy."""
+    cursor = con.execute(statement("crawl/url_validators"))
+    names = [d[0] for d in cursor.description]
+    return {row[0]: dict(zip(names[1:], row[1:], strict=True)) for row in cursor.fetchall()}
+
+
+def revisit_urls(con: duckdb.DuckDBPyConnection, now: datetime, window_days: int,
+                 after_hours: int, revisits: int) -> list[str]:
+    """Stored articles the revisit policy fetches again in a run starting at `now`."""
+    params = {"now": now, "window_days": window_days, "after_hours": after_hours,
+              "revisits": revisits}
+    return [row[0] for row in con.execute(statement("crawl/revisit_urls"), params).fetchall()]
+
+
+def set_run_since(con: duckdb.DuckDBPyConnection, run_id: str, since: str | None) -> None:
+    """Note the backfill date of a run (None for an ordinary nightly run)."""
+    con.execute(statement("crawl/run_since"), {"run_id": run_id, "since": since})

@@ -22,7 +22,7 @@ from typing import TypeVar
 
 import duckdb
 
-from warehouse.sql import PACKAGE, sql_file
+from warehouse.sql import PACKAGE, sql_file, statement
 
 MIGRATIONS = PACKAGE / "migrations"  # tables, numbered
 VIEWS = PACKAGE / "views"  # views and macros, re-applied on open
@@ -213,19 +213,15 @@ def apply_views(con: duckdb.DuckDBPyConnection) -> None:
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply the migrations not yet applied, each in its own transaction."""
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        "version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
-    )
-    applied = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    con.execute(statement("schema/migrations_table"))
+    applied = {row[0] for row in con.execute(statement("schema/migrations_applied")).fetchall()}
     done = []
     for version, name, sql in _migration_files():
         if version in applied:
             continue
-        con.execute("BEGIN")
-        con.execute(sql)
-        con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [version, name])
-        con.execute("COMMIT")
+        with transaction(con):
+            con.execute(sql)
+            con.execute(statement("schema/migration_applied"), {"version": version, "name": name})
         done.append(name)
     return done
 

@@ -57,10 +57,10 @@ def refresh_search_index(con: duckdb.DuckDBPyConnection,
     started = time.perf_counter()
     pending = con.execute(statement("search/docs_pending")).fetchone()[0]
     if not pending and index_ready(con):  # nothing new: the index is current
-        documents = con.execute("SELECT count(*) FROM search_docs").fetchone()[0]
+        documents = con.execute(statement("search/docs_count")).fetchone()[0]
         return IndexRefresh(documents, 0, time.perf_counter() - started)
     within_memory_budget(con, lambda: _rebuild(con, on_step))
-    documents = con.execute("SELECT count(*) FROM search_docs").fetchone()[0]
+    documents = con.execute(statement("search/docs_count")).fetchone()[0]
     return IndexRefresh(documents, pending, time.perf_counter() - started)
 
 
@@ -75,9 +75,7 @@ def _rebuild(con: duckdb.DuckDBPyConnection, on_step: Callable[[str], None] | No
 
 
 def index_ready(con: duckdb.DuckDBPyConnection) -> bool:
-    found = con.execute("SELECT count(*) FROM duckdb_functions() "
-                        "WHERE function_name = 'find_stories'").fetchone()[0]
-    return found > 0
+    return con.execute(statement("search/index_ready")).fetchone()[0]
 
 
 def search_stories(con: duckdb.DuckDBPyConnection, query: str, *, topic: str | None = None,
@@ -97,8 +95,13 @@ def search_stories(con: duckdb.DuckDBPyConnection, query: str, *, topic: str | N
 
 def search_stems(con: duckdb.DuckDBPyConnection, query: str) -> list[str]:
     """The query's words as the index holds them."""
-    terms = con.execute("SELECT search_terms(?)", [query]).fetchone()[0]
+    terms = con.execute(statement("search/terms"), {"query": query}).fetchone()[0]
     return [t for t in terms.split(" ") if t]
+
+
+def stored_topics(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The topic ids of the stored tags, to check a --topic filter against."""
+    return [row[0] for row in con.execute(statement("search/topics")).fetchall()]
 
 
 def snippet(text: str, stems: list[str], width: int = SNIPPET_CHARS) -> str:

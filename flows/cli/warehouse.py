@@ -225,10 +225,11 @@ def _topic(con: duckdb.DuckDBPyConnection, value: str | None) -> str | None:
     """--topic as a topic id of topics.toml or of the stored tags, in any case."""
     from crawlers.tomlconfig import ConfigError
     from flows.tagging.topics import load_topics
+    from warehouse.search import stored_topics
 
     if value is None:
         return None
-    known = {row[0] for row in con.execute("SELECT DISTINCT topic FROM article_topics").fetchall()}
+    known = set(stored_topics(con))
     # A broken topics.toml: the stored topics still answer (`tag`, `nightly` name the mistake).
     with contextlib.suppress(ConfigError):
         known |= {t.id for t in load_topics(Paths.config / "topics.toml").topics}

@@ -1,0 +1,2 @@
+-- A migration was applied (in the transaction that applied it).
+INSERT INTO schema_migrations VALUES ($version, $name, now());

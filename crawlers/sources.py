@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from crawlers.language import LANGUAGES
 from crawlers.tomlconfig import ConfigError, read_toml
 
 FAMILIES = {"pangea", "wordpress", "custom"}
@@ -75,6 +76,11 @@ def _source_from_entry(entry: dict, path: Path) -> Source:
         )
     if not source.start_urls():
         raise SourceConfigError(f"{path}: source {sid!r} has no feeds, sitemaps or listings")
+    unknown = [lang for lang in source.languages if lang not in LANGUAGES]
+    if unknown or not source.languages:
+        raise SourceConfigError(
+            f"{path}: source {sid!r} has languages {list(source.languages)}; use ISO 639-1 "
+            f"codes of {', '.join(LANGUAGES)} (crawlers/language.py)")
     return source
 
 

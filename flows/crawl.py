@@ -12,13 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
 from crawlers.plan import PLAN_FILE, CrawlPlan
 from crawlers.sources import Source
 from flows.processes import die_with_parent
+from flows.settings import CrawlSettings
 from warehouse.crawl_state import revisit_urls, seen_urls, set_run_since, url_validators
 
 
@@ -83,39 +83,30 @@ def parse_now(value: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def crawl_options(crawl: dict[str, Any], since: str | None = None,
+def crawl_options(crawl: CrawlSettings, since: str | None = None,
                   now: str | None = None) -> CrawlOptions:
-    """Options of a run from settings.toml's [crawl] table (`settings.raw["crawl"]`)."""
-    user_agent = str(crawl.get("user_agent", ""))
-    if user_agent and "http" not in user_agent:
-        raise CrawlOptionsError(
-            f"[crawl] user_agent {user_agent!r} names no contact URL; add one, e.g. "
-            "'steppewatch/0.1 (+https://example.org/steppewatch)'")
+    """Options of a run from settings.toml's [crawl] section (checked by load_settings)."""
     plan = CrawlPlan(
         since=parse_since(since),
-        max_listing_pages=int(crawl.get("max_listing_pages", 3)),
-        backfill_max_pages=int(crawl.get("backfill_max_pages", 500)),
-        download_timeout=_optional(crawl, "download_timeout_seconds", float),
-        retry_times=_optional(crawl, "retry_times", int),
-        retry_backoff=_optional(crawl, "retry_backoff_seconds", float),
-        retry_after_max=_optional(crawl, "retry_after_max_seconds", float),
-        crawl_delay_max=_optional(crawl, "crawl_delay_max_seconds", float),
-        max_page_bytes=(int(float(crawl["max_page_mb"]) * 1024 * 1024)
-                        if "max_page_mb" in crawl else None),
-        concurrent_per_host=_optional(crawl, "requests_per_host", int),
-        autothrottle=_optional(crawl, "autothrottle", bool),
+        max_listing_pages=crawl.max_listing_pages,
+        backfill_max_pages=crawl.backfill_max_pages,
+        download_timeout=crawl.download_timeout_seconds,
+        retry_times=crawl.retry_times,
+        retry_backoff=crawl.retry_backoff_seconds,
+        retry_after_max=crawl.retry_after_max_seconds,
+        crawl_delay_max=crawl.crawl_delay_max_seconds,
+        max_page_bytes=(int(crawl.max_page_mb * 1024 * 1024)
+                        if crawl.max_page_mb is not None else None),
+        concurrent_per_host=crawl.requests_per_host,
+        autothrottle=crawl.autothrottle,
     )
     return CrawlOptions(
         since=plan.since, now=parse_now(now),
-        revisit_after_hours=int(crawl.get("revisit_after_hours", 24)),
-        revisit_times=int(crawl.get("revisit_times", 1)),
-        revisit_window_days=int(crawl.get("revisit_window_days", 3)),
+        revisit_after_hours=crawl.revisit_after_hours,
+        revisit_times=crawl.revisit_times,
+        revisit_window_days=crawl.revisit_window_days,
         plan=plan,
     )
-
-
-def _optional(table: dict[str, Any], key: str, kind: type) -> Any:
-    return kind(table[key]) if key in table else None
 
 
 def count_lines(path: Path) -> int:

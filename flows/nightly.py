@@ -291,13 +291,13 @@ def process_sources(sources: list[Source], ctx: RunContext,
     """Crawl, extract and tag every source, each source on its own (one failing never
     stops the others), on the task runner the settings choose."""
     outcomes = {s.id: SourceOutcome(s.id) for s in sources}
-    crawl = crawl_task.with_options(retries=settings.source_retries,
+    crawl = crawl_task.with_options(retries=settings.crawl.source_retries,
                                     retry_delay_seconds=exponential_backoff(backoff_factor=10))
     if uses_dask(settings):
         # Dask workers are processes of their own: extraction runs in them directly.
         _pipeline(crawl, sources, ctx, None, settings.topics_file, outcomes)
         return outcomes
-    with ProcessPoolExecutor(settings.extract_workers, mp_context=get_context("spawn"),
+    with ProcessPoolExecutor(settings.extract.workers, mp_context=get_context("spawn"),
                              initializer=exit_with_parent, initargs=(os.getpid(),)) as pool:
         _pipeline(crawl, sources, ctx, pool, settings.topics_file, outcomes)
     return outcomes
@@ -318,8 +318,9 @@ def nightly(config_dir: str = "config", data_dir: str = "data",
     run_id = new_run_id()
     ctx = RunContext(run_id, settings.data_dir / "runs" / run_id, settings.data_dir,
                      settings.sources_file, settings.data_dir / "runs" / run_id / "seen.txt",
-                     settings.user_agent, replay_address, settings.source_timeout_minutes * 60,
-                     crawl_options(settings.raw.get("crawl", {}), since, now))
+                     settings.crawl.user_agent, replay_address,
+                     settings.crawl.source_timeout_minutes * 60,
+                     crawl_options(settings.crawl, since, now))
     begin_run(ctx, sources, mode, tagger_version, settings.topics_file)
     # The task runner is chosen at run time from settings, so a served or deployed run
     # obeys settings.toml as the command line does.

@@ -13,23 +13,19 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from flows.settings import Settings
 
 
-def _section(settings: Settings) -> dict:
-    return settings.raw.get("orchestration", {})
-
-
 def uses_dask(settings: Settings) -> bool:
-    return _section(settings).get("task_runner", "threads") == "dask"
+    return settings.orchestration.task_runner == "dask"
 
 
 def task_runner(settings: Settings) -> TaskRunner:
     """The task runner the settings ask for."""
     if not uses_dask(settings):
-        return ThreadPoolTaskRunner(max_workers=settings.max_parallel_sources + 1)
+        return ThreadPoolTaskRunner(max_workers=settings.crawl.max_parallel_sources + 1)
     from prefect_dask import DaskTaskRunner
 
-    address = _section(settings).get("dask_address") or None
-    if address:
-        return DaskTaskRunner(address=address)
-    workers = int(_section(settings).get("dask_workers", 2))
-    return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
+    orchestration = settings.orchestration
+    if orchestration.dask_address:
+        return DaskTaskRunner(address=orchestration.dask_address)
+    return DaskTaskRunner(cluster_kwargs={"n_workers": orchestration.dask_workers,
+                                          "threads_per_worker": 1,
                                           "processes": True, "dashboard_address": None})

@@ -78,18 +78,18 @@ def schedule(settings: Settings) -> Cron:
 
     from prefect.schedules import Cron
 
-    where = settings.config_dir / "settings.toml"
+    where, plan = settings.settings_file, settings.schedule
     try:
-        ZoneInfo(settings.timezone)
+        ZoneInfo(plan.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise SettingsError(f"{where}: schedule timezone {settings.timezone!r} is not a time "
+        raise SettingsError(f"{where}: schedule timezone {plan.timezone!r} is not a time "
                             "zone; use a tz database name such as Asia/Almaty") from None
     try:
-        return Cron(settings.cron, timezone=settings.timezone)
+        return Cron(plan.cron, timezone=plan.timezone)
     except ValueError as error:
         first = next((line.strip() for line in str(error).splitlines()[1:] if line.strip()),
                      str(error))
-        raise SettingsError(f"{where}: schedule cron {settings.cron!r} is not valid ({first}); "
+        raise SettingsError(f"{where}: schedule cron {plan.cron!r} is not valid ({first}); "
                             "write five fields, e.g. '0 2 * * *' for 02:00 daily") from None
 
 

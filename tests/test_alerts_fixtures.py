@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from tests.conftest import CONFIG
+from tests.conftest import CONFIG, SITES
 from warehouse.connection import open_warehouse
 from warehouse.load import SourceRun, load_run
 from warehouse.runs import start_run, upsert_sources
@@ -97,6 +97,9 @@ def config_dir(tmp: Path, channels: str = "", rule_channels: str = '["file"]',
         if (CONFIG / name).exists():
             shutil.copy(CONFIG / name, folder / name)
     (folder / "settings.toml").write_text(f"""
+[replay]
+sites = "{SITES}"
+
 [[alerts.rules]]
 name = "rights"
 topics = ["police", "protest", "torture"]

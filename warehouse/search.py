@@ -2,7 +2,7 @@
 
 The index holds Snowball stems of Russian (Cyrillic words) and English (Latin words) and the
 plain folded form of every other word (see warehouse/views/search_terms.sql), so one index and
-one score serve all six languages. The fts extension cannot update an index in place:
+one score serve every language. The fts extension cannot update an index in place:
 `refresh_search_index` runs after each load and rebuilds it from the search documents
 (unless the load added none).
 """

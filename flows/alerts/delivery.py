@@ -150,7 +150,7 @@ def _new_message(con: duckdb.DuckDBPyConnection, rule: AlertRule, channel: Chann
 
 
 def _channel_configs(settings: Settings, rule: AlertRule) -> list[AlertChannel]:
-    configured = {c.name: c for c in settings.alert_channels}
+    configured = {c.name: c for c in settings.alerts.channels}
     names = sorted(rule.channels, key=lambda n: configured[n].type != "file")  # files first
     return [configured[n] for n in names]
 
@@ -160,7 +160,7 @@ def alert_rule(con: duckdb.DuckDBPyConnection, settings: Settings, rule: AlertRu
     deliveries: list[Delivery] = []
     paths = report_paths(reports_dir, run_id, rule.name)
     record: RenderedReport | None = None
-    secrets = Secrets.of_channels(settings.alert_channels)  # every error is cleared of all
+    secrets = Secrets.of_channels(settings.alerts.channels)  # every error is cleared of all
     for config in _channel_configs(settings, rule):
         channel = build_channel(config, reports_dir)
         deliveries += _retry_open(con, rule, channel, secrets)
@@ -195,7 +195,7 @@ def run_alerts(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str,
                     status)
     now = datetime.now(UTC)
     return [alert_rule(con, settings, rule, run_id, reports_dir, now)
-            for rule in settings.alert_rules if not only_rules or rule.name in only_rules]
+            for rule in settings.alerts.rules if not only_rules or rule.name in only_rules]
 
 
 def resend(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, reports_dir: Path,
@@ -205,8 +205,8 @@ def resend(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, repo
     A message that was pending or unconfirmed counts as delivered once its resend is accepted,
     so it is not retried by itself afterwards.
     """
-    configured = {c.name: c for c in settings.alert_channels}
-    secrets = Secrets.of_channels(settings.alert_channels)
+    configured = {c.name: c for c in settings.alerts.channels}
+    secrets = Secrets.of_channels(settings.alerts.channels)
     deliveries = []
     for original in outbox.rows_of_run(con, run_id, rules, channels):
         if original.channel not in configured:

@@ -62,7 +62,7 @@ def _preview(settings: Settings, rules: list[str], reports_dir: Path) -> None:
     now = datetime.now(UTC)
     with _warehouse(settings.data_dir) as con:
         last = con.execute("SELECT max(run_id) FROM crawl_runs").fetchone()[0] or "preview"
-        for rule in settings.alert_rules:
+        for rule in settings.alerts.rules:
             if rules and rule.name not in rules:
                 continue
             counts = []
@@ -97,7 +97,7 @@ def alerts(
     from flows.alerts.delivery import run_alerts
 
     settings = _settings()
-    known = {r.name for r in settings.alert_rules}
+    known = {r.name for r in settings.alerts.rules}
     for name in rule or []:
         if name not in known:
             fail(f"no alert rule {name!r} in {Paths.config / 'settings.toml'}; "

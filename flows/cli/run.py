@@ -122,11 +122,15 @@ def demo(
     data = data_dir(DEMO_DATA)
     since = _checked_since(since)
     settings = checked_config(data, only)
-    if not settings.replay_sites.is_dir():
-        fail(f"replay fixtures not found at {settings.replay_sites}; run from the project folder")
-    with ReplayServer(settings.replay_sites) as server:
-        out.print(f"replay web of {len(list(settings.replay_sites.iterdir()))} hosts "
-                  f"on {server.address}")
+    sites = settings.replay.sites
+    if sites is None:
+        fail(f"{settings.settings_file}: [replay] sites is not set; name the replay web's "
+             'folder there, e.g. sites = "tests/replay/sites" in a project checkout')
+    if not sites.is_dir():
+        fail(f"{settings.settings_file}: [replay] sites {str(sites)!r} is not a folder (from "
+             f"{Path.cwd()}); run from the project folder or set the path")
+    with ReplayServer(sites) as server:
+        out.print(f"replay web of {len(list(sites.iterdir()))} hosts on {server.address}")
         summary = _run_nightly(data, server.address, "replay", only, since)
     _print_summary(summary)
     out.print(f"\nwarehouse: {data / 'steppewatch.duckdb'}")
@@ -154,7 +158,8 @@ def serve() -> None:
             schedule(settings)
         except ConfigError as error:
             fail(str(error))
-        out.print(f"serving nightly: cron {settings.cron!r} in {settings.timezone}")
+        out.print(f"serving nightly: cron {settings.schedule.cron!r} in "
+                  f"{settings.schedule.timezone}")
         serve_nightly(settings)  # returns on Ctrl-C or SIGTERM
     except KeyboardInterrupt:  # Ctrl-C before serving began
         pass

@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 
 import snowballstemmer
 
-LANGUAGES: tuple[str, ...] = ("ru", "en", "kk", "ky", "uz", "tg")
-STEMMED: frozenset[str] = frozenset({"ru", "en"})
+from crawlers.language import STEMMED
 
 # Letters, digits, combining marks and soft hyphens; ʻ ʼ are letters (\w) already.
 _WORD = "[\\w\u0300-\u036f\u00ad]+"

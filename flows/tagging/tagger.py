@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from crawlers.language import TOPIC_LANGUAGES
 from flows.tagging.index import FIELDS, TEXT, TITLE, Doc, TermTable, Vocabulary, index_field
-from flows.tagging.normalise import LANGUAGES, Analyzer
+from flows.tagging.normalise import Analyzer
 from flows.tagging.query import Hit, Matcher, Or, QueryError, compile_query, hopeless
 from flows.tagging.topics import (
     TopicsConfigError,
@@ -105,14 +106,14 @@ class Tagger:
         self.topics = topics
         self._plans: dict[str, list[_Plan]] = {ALL: []}
         self._tables: dict[str, TermTable] = {}
-        compiled = {lang: _compile_language(topics, Analyzer(lang)) for lang in LANGUAGES}
+        compiled = {lang: _compile_language(topics, Analyzer(lang)) for lang in TOPIC_LANGUAGES}
         for lang, (plans, vocabulary) in compiled.items():
             self._tables[lang] = TermTable([vocabulary])
             self._plans[lang] = [p for p in plans if p.query is not None]
         self._tables[ALL] = TermTable(vocabulary for _, vocabulary in compiled.values())
         for i, topic in enumerate(topics):
-            query = _combine([compiled[lang][0][i].query for lang in LANGUAGES])
-            ignore = _combine([compiled[lang][0][i].ignore for lang in LANGUAGES])
+            query = _combine([compiled[lang][0][i].query for lang in TOPIC_LANGUAGES])
+            ignore = _combine([compiled[lang][0][i].ignore for lang in TOPIC_LANGUAGES])
             if query is not None:
                 self._plans[ALL].append(_Plan(topic, query, ignore))
 

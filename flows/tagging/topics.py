@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from crawlers.language import REGISTRY, TOPIC_LANGUAGES
 from crawlers.tomlconfig import ConfigError, decode_utf8, loads_toml
-from flows.tagging.normalise import LANGUAGES
 
 _TOPIC_KEYS = {
     "label", "description", "queries", "shared", "ignore", "min_score", "title_weight",
@@ -55,12 +55,20 @@ class TopicsFile:
     version: str
 
 
+def _unknown(lang: str) -> str:
+    """Why `lang` cannot hold queries (a region language without queries, or no language)."""
+    if lang in REGISTRY:
+        return (f"{REGISTRY[lang].name} ({lang!r}) has no topic queries yet (crawlers/"
+                f"language.py: topic_queries); query languages: {TOPIC_LANGUAGES}")
+    return f"unknown language {lang!r}; known: {TOPIC_LANGUAGES}"
+
+
 def _languages(values: Any, where: str) -> tuple[str, ...]:
     if not isinstance(values, list) or not values:
         raise TopicsConfigError(f"{where}: 'languages' must be a non-empty list")
-    unknown = [v for v in values if v not in LANGUAGES]
+    unknown = [v for v in values if v not in TOPIC_LANGUAGES]
     if unknown:
-        raise TopicsConfigError(f"{where}: unknown languages {unknown}; known: {LANGUAGES}")
+        raise TopicsConfigError(f"{where}: {_unknown(unknown[0])}")
     return tuple(values)
 
 
@@ -68,8 +76,8 @@ def _per_language(table: Any, where: str) -> dict[str, str]:
     if not isinstance(table, dict):
         raise TopicsConfigError(f"{where} must be a table of language = query")
     for lang, query in table.items():
-        if lang not in LANGUAGES:
-            raise TopicsConfigError(f"{where}: unknown language {lang!r}; known: {LANGUAGES}")
+        if lang not in TOPIC_LANGUAGES:
+            raise TopicsConfigError(f"{where}: {_unknown(lang)}")
         if not isinstance(query, str) or not query.strip():
             raise TopicsConfigError(f"{where}.{lang} must be a non-empty string")
     return dict(table)

@@ -1,28 +1,17 @@
-"""Shared fixtures: the replay web on loopback, one Prefect server per test session."""
+"""Fixtures of tests/unit and tests/e2e: the replay web on loopback, one Prefect server per
+test session. Helpers (paths, run_cli, warehouse builders) are in tests/helpers.py."""
 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-CONFIG = ROOT / "config"
-SITES = ROOT / "tests" / "replay" / "sites"
-BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.helpers import BIN, SITES, free_port
 
 
 @pytest.fixture(scope="session")
@@ -61,14 +50,3 @@ def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     proc.terminate()
     proc.wait(timeout=30)
 
-
-def run_cli(args: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT,
-            check: bool = True, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the steppewatch command as a user types it."""
-    proc = subprocess.run([str(BIN / "steppewatch"), *args], cwd=cwd, text=True,
-                          capture_output=True, env={**os.environ, **(env or {})}, input=stdin,
-                          timeout=900)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"steppewatch {' '.join(args)} failed ({proc.returncode}):\n"
-                             f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
-    return proc

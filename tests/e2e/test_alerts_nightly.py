@@ -9,8 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from tests.conftest import run_cli
-from tests.test_alerts_fixtures import config_dir, http_endpoint
+from tests.helpers import config_dir, http_endpoint, run_cli
 from warehouse.connection import WAREHOUSE_FILE
 
 TOKEN = "987654:nightly-telegram-token"

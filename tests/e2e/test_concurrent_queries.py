@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from subprocess import CompletedProcess
 
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 from warehouse.connection import WAREHOUSE_FILE
 
 SOURCES = ["kloop", "24kg", "azattyq-ru", "ozodi"]  # enough for a real load step, quicker

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from crawlers.warc import read_response
-from tests.conftest import CONFIG, ROOT
+from tests.helpers import CONFIG, ROOT
 
 
 def crawl(source: str, data: Path, replay_address: str, seen: list[str] | None = None) -> Path:

@@ -12,11 +12,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import CONFIG, ROOT, run_cli
+from tests.helpers import CONFIG, SPECIAL, run_cli
 from warehouse.connection import WAREHOUSE_FILE
 from warehouse.sql import statement
 
-SPECIAL = ROOT / "tests" / "replay" / "special"
 MESS = "https://mess.example/news/"
 DAILY = "https://daily.example/news/"
 CYRILLIC = re.compile("[а-яА-ЯёЁ]{4,}")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from tests.conftest import CONFIG, run_cli
+from tests.helpers import CONFIG, run_cli
 from warehouse.connection import WAREHOUSE_FILE
 
 SOURCES = ["--source", "kloop", "--source", "ozodi", "--source", "24kg"]

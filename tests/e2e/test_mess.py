@@ -15,9 +15,8 @@ from crawlers.extraction import decode_html
 from crawlers.plan import CrawlPlan
 from crawlers.replay_server import ReplayServer
 from flows.extract import extract_source
-from tests.conftest import ROOT
+from tests.helpers import ROOT, SPECIAL
 
-SPECIAL = ROOT / "tests" / "replay" / "special"
 SOURCES = SPECIAL / "sources.toml"
 MESS = "https://mess.example/news/"
 CYRILLIC = re.compile("[а-яА-ЯёЁ]{4,}")

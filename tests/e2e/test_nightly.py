@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from crawlers.warc import read_response
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 from warehouse.connection import WAREHOUSE_FILE
 
 TABLES = ("sources", "captures", "articles", "article_topics", "run_errors", "alert_deliveries")

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import BIN, ROOT
+from tests.helpers import BIN, ROOT
 
 
 async def _wait_for(predicate, timeout: float = 120.0, every: float = 1.0):

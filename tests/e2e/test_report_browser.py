@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from flows.alerts.delivery import rule_report
-from tests.test_alerts_fixtures import load_articles
-from tests.unit.test_report import RULE, articles
+from tests.helpers import REPORT_RULE, load_articles, report_articles
 from warehouse.connection import open_warehouse
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -29,9 +28,9 @@ def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_report_renders_in_chromium_and_runs_no_scraped_script(tmp_path: Path) -> None:
-    load_articles(tmp_path, "run1", articles())
+    load_articles(tmp_path, "run1", report_articles())
     with open_warehouse(tmp_path) as con:
-        rendered = rule_report(con, RULE, "file", "run1", datetime.now(UTC))
+        rendered = rule_report(con, REPORT_RULE, "file", "run1", datetime.now(UTC))
     page = tmp_path / "report.html"
     page.write_text(rendered.html, encoding="utf-8")
 

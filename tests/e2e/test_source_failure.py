@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from tests.conftest import CONFIG, run_cli
+from tests.helpers import CONFIG, run_cli
 from warehouse.connection import WAREHOUSE_FILE
 
 # Port 9 on loopback: nothing listens there, so every request is refused at once.

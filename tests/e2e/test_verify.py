@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 from warehouse.connection import WAREHOUSE_FILE
 
 SOURCE = ["--source", "24kg"]

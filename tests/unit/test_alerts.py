@@ -14,8 +14,7 @@ import pytest
 
 from flows.alerts.delivery import run_alerts
 from flows.settings import SettingsError, load_settings
-from tests.conftest import BIN, ROOT, run_cli
-from tests.test_alerts_fixtures import Article, config_dir, http_endpoint, load_articles
+from tests.helpers import BIN, ROOT, Article, config_dir, http_endpoint, load_articles, run_cli
 from warehouse.connection import WAREHOUSE_FILE, open_warehouse
 
 HOOK = """

@@ -22,8 +22,7 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 from flows.cli import app
-from tests.conftest import BIN, CONFIG
-from tests.unit.test_search import build_warehouse
+from tests.helpers import BIN, CONFIG, build_search_warehouse
 from warehouse.connection import open_warehouse
 
 BAD_LINE = 'oops = "a string that is never closed'
@@ -186,7 +185,7 @@ def test_tag_bad_line_on_stdin(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("bad-input")
-    build_warehouse(data)  # six stories: KG KZ KZ KG UZ TJ; topics police and torture
+    build_search_warehouse(data)  # six stories: KG KZ KZ KG UZ TJ; topics police and torture
     return data
 
 

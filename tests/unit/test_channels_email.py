@@ -20,8 +20,7 @@ from cryptography.x509.oid import NameOID
 
 from flows.alerts.delivery import run_alerts
 from flows.settings import load_settings
-from tests.conftest import free_port
-from tests.test_alerts_fixtures import MALICIOUS_TITLE, Article, config_dir, load_articles
+from tests.helpers import MALICIOUS_TITLE, Article, config_dir, free_port, load_articles
 from warehouse.connection import open_warehouse
 
 PASSWORD = "s3cret-smtp-passw0rd"

@@ -10,7 +10,7 @@ import pytest
 
 from flows.alerts.delivery import run_alerts
 from flows.settings import load_settings
-from tests.test_alerts_fixtures import (
+from tests.helpers import (
     MALICIOUS_TITLE,
     Article,
     config_dir,

@@ -8,14 +8,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import run_cli
-from tests.unit.test_search import build_warehouse
+from tests.helpers import build_search_warehouse, run_cli
 
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     folder = tmp_path_factory.mktemp("export")
-    build_warehouse(folder)
+    build_search_warehouse(folder)
     return ["--data", str(folder)]
 
 

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from flows.tagging.places import COUNTRIES, Gazetteer, find_places
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers import ROOT
 
 
 @pytest.fixture(scope="module")

@@ -26,9 +26,9 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from crawlers.replay_server import ReplayServer
+from tests.helpers import ROOT as REPO
+from tests.helpers import SITES
 
-REPO = Path(__file__).resolve().parents[2]
-SITES = REPO / "tests" / "replay" / "sites"
 SOURCES = tomllib.loads((REPO / "config" / "sources.toml").read_text("utf-8"))["source"]
 BY_ID = {s["id"]: s for s in SOURCES}
 DELETED = "https://kloop.kg/blog/2026/11/15/udalennaya-statya/"

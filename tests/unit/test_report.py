@@ -12,36 +12,15 @@ import pytest
 from flows.alerts.channels import RenderedReport
 from flows.alerts.delivery import rule_report
 from flows.alerts.near_duplicates import groups
-from flows.settings import AlertRule
-from tests.test_alerts_fixtures import MALICIOUS_TITLE, Article, load_articles
+from tests.helpers import MALICIOUS_TITLE, REPORT_RULE, WIRE, load_articles, report_articles
 from warehouse.connection import open_warehouse
-
-WIRE = ("Сотрудники милиции задержали в Бишкеке двенадцать участников акции против вырубки "
-        "деревьев у здания мэрии. По словам очевидцев, задержанных доставили в Октябрьское "
-        "РУВД, где на них составили протоколы об административном правонарушении. Позже "
-        "всех отпустили, но двоим грозит штраф. Акцию организовали жители соседних домов.")
-RULE = AlertRule("rights", ("police", "protest", "torture"))
-
-
-def articles() -> list[Article]:
-    return [
-        Article("a-evil", MALICIOUS_TITLE, "В изоляторе задержанного подвергли пыткам, "
-                "заявили родственники.", {"torture": ["пыткам"], "police": ["изоляторе"]}),
-        Article("a-wire1", "В Бишкеке задержали участников акции", WIRE,
-                {"police": ["милиции"], "protest": ["акции"]}, "kloop", days_ago=2),
-        Article("a-wire2", "Участников акции у мэрии Бишкека задержали",
-                WIRE + " Фото: 24.kg", {"police": ["милиции"], "protest": ["акции"]}, "24kg",
-                days_ago=1),
-        Article("a-tj", "В Душанбе прошёл пикет", "Жители Душанбе вышли на пикет у хукумата.",
-                {"protest": ["пикет"]}, "asia-plus", days_ago=3),
-    ]
 
 
 @pytest.fixture
 def rendered(tmp_path: Path) -> RenderedReport:
-    load_articles(tmp_path, "run1", articles())
+    load_articles(tmp_path, "run1", report_articles())
     with open_warehouse(tmp_path) as con:
-        return rule_report(con, RULE, "file", "run1", datetime.now(UTC))
+        return rule_report(con, REPORT_RULE, "file", "run1", datetime.now(UTC))
 
 
 def test_near_duplicates_group_only_reprints() -> None:

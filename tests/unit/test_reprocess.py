@@ -9,12 +9,10 @@ from pathlib import Path
 from flows.extract import write_jsonl
 from flows.tagging.staged import tag_source
 from flows.tagging.tagger import Tagger
-from tests.conftest import run_cli
+from tests.helpers import ROOT, run_cli
 from warehouse.connection import open_warehouse
 from warehouse.load import SourceRun, load_run
 from warehouse.runs import start_run, upsert_sources
-
-ROOT = Path(__file__).resolve().parents[2]
 
 TOPICS = """
 [topics.protest]

@@ -3,32 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.helpers import SEARCH_ARTICLES, build_search_warehouse, run_cli
 from warehouse.connection import open_readonly, open_warehouse
-from warehouse.load import SourceRun, load_run
-from warehouse.runs import start_run, upsert_sources
 from warehouse.search import refresh_search_index, search_stories, snippet
-
-# (language, country, title, text): real-language sentences about police, protest, torture.
-ARTICLES = [
-    ("ru", "KG", "Пытки в ИВС Оша", "Родственники задержанного заявляют, что его пытали "
-     "сотрудники милиции."),
-    ("en", "KZ", "Police detain protesters in Almaty", "Human rights groups said the police "
-     "tortured detained protesters."),
-    ("kk", "KZ", "Алматыда наразылық акциясы", "Полиция қызметкерлері бейбіт жиынға "
-     "қатысушыларды ұстады."),
-    ("ky", "KG", "Бишкекте нааразылык акциясы", "Милиция кызматкерлери тынчтык жыйынынын "
-     "катышуучуларын кармады; кыйноо тууралуу арыздар бар."),
-    ("uz", "UZ", "Oʻzbekistonda qiynoqlar haqida hisobot", "Huquq himoyachilari militsiya "
-     "boʻlimlarida gʻayriqonuniy qiynoqlar davom etayotganini aytdi."),
-    ("tg", "TJ", "Шиканҷа дар боздоштгоҳи Душанбе", "Ҳимоятгарони ҳуқуқ мегӯянд, ки "
-     "кормандони милитсия боздоштшудагонро шиканҷа кардаанд."),
-]
 
 # (language, query, note): each finds exactly its language's article.
 QUERIES = [
@@ -50,52 +31,10 @@ QUERIES = [
 ]
 
 
-def _write(path: Path, rows: list[dict]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
-
-
-def stage_articles(run_dir: Path) -> None:
-    now = datetime.now(UTC).isoformat()
-    captures, extracted, tagged = [], [], []
-    for number, (lang, _country, title, text) in enumerate(ARTICLES):
-        source = f"src-{lang}"
-        url = f"https://{lang}.example.org/news/{number}"
-        captures.append({
-            "capture_id": f"c-{lang}", "source_id": source, "url": url, "kind": "article",
-            "http_status": 200, "content_type": "text/html", "content_sha1": lang, "bytes": 10,
-            "warc_file": f"warc/r/{source}.warc.gz", "warc_offset": 0, "warc_length": 10,
-            "fetched_at": now})
-        extracted.append({
-            "article_id": f"a-{lang}", "url": url, "canonical_url": None, "source_id": source,
-            "capture_id": f"c-{lang}", "title": title, "text": text, "author": None,
-            "published_at": f"2026-11-0{number + 1}T10:00:00+00:00", "language": lang,
-            "description": None, "encoding": "utf-8", "text_sha1": lang, "extracted_at": now})
-        tagged.append({"article_id": f"a-{lang}", "topic": "torture" if number % 2 else "police",
-                       "score": 1.0, "matches": [], "topics_version": "v1", "tagged_at": now})
-    _write(run_dir / "all" / "captures.jsonl", captures)
-    _write(run_dir / "all" / "extracted.jsonl", extracted)
-    _write(run_dir / "all" / "tagged.jsonl", tagged)
-
-
-def build_warehouse(data: Path) -> None:
-    sources = [{"source_id": f"src-{lang}", "name": f"Outlet {lang}", "family": "wordpress",
-                "countries": [country], "languages": [lang], "base_url": "https://x.org/"}
-               for lang, country, _t, _x in ARTICLES]
-    stage_articles(data / "runs" / "r")
-    with open_warehouse(data) as con:
-        upsert_sources(con, sources)
-        start_run(con, "r", datetime.now(UTC), "replay", None, "v1")
-        load_run(con, "r", data / "runs" / "r",
-                 [SourceRun(s["source_id"], "ok", None, 1, 1, 0, 0, 10, 0.1) for s in sources])
-        refresh = refresh_search_index(con)
-    assert (refresh.documents, refresh.added) == (len(ARTICLES), len(ARTICLES))
-
-
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("search")
-    build_warehouse(data)
+    build_search_warehouse(data)
     return data
 
 
@@ -145,7 +84,7 @@ def test_find_stories_works_inside_sql(warehouse: Path) -> None:
 
 
 def test_refresh_follows_new_deleted_and_changed_articles(tmp_path: Path) -> None:
-    build_warehouse(tmp_path)
+    build_search_warehouse(tmp_path)
     with open_warehouse(tmp_path) as con:
         con.execute("DELETE FROM articles WHERE article_id = 'a-ru'")
         con.execute("INSERT INTO articles SELECT * REPLACE ('a-new' AS article_id, "
@@ -154,7 +93,7 @@ def test_refresh_follows_new_deleted_and_changed_articles(tmp_path: Path) -> Non
         con.execute("UPDATE articles SET text = 'Протестующих задержали', text_sha1 = 'new' "
                     "WHERE article_id = 'a-kk'")
         refresh = refresh_search_index(con)
-        assert (refresh.documents, refresh.added) == (len(ARTICLES), 2)
+        assert (refresh.documents, refresh.added) == (len(SEARCH_ARTICLES), 2)
         assert [h.article_id for h in search_stories(con, "протестующие")] == ["a-kk"]
         assert search_stories(con, "қызметкерлері") == []
         assert [h.article_id for h in search_stories(con, "пытка")] == []

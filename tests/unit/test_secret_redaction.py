@@ -25,8 +25,7 @@ from flows.alerts.channels.base import ChannelError
 from flows.alerts.channels.secrets import Secrets
 from flows.alerts.channels.webhook import WebhookChannel
 from flows.cli import app
-from tests.conftest import free_port
-from tests.test_alerts_fixtures import Article, config_dir, load_articles
+from tests.helpers import Article, config_dir, free_port, load_articles
 from warehouse.connection import open_warehouse
 
 HOOK_USER, HOOK_PASSWORD = "USECRETuser", "PSECRETpass42"

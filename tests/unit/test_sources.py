@@ -11,7 +11,7 @@ import pytest
 
 from crawlers.sources import Source, SourceConfigError, load_sources
 from crawlers.urls import canonical_url
-from tests.conftest import CONFIG, ROOT
+from tests.helpers import CONFIG, ROOT
 
 REPLAY = ROOT / "tests" / "replay"
 SOURCES = load_sources(CONFIG / "sources.toml")

@@ -10,14 +10,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import run_cli
-from tests.unit.test_search import ARTICLES, build_warehouse
+from tests.helpers import SEARCH_ARTICLES, build_search_warehouse, run_cli
 
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     folder = tmp_path_factory.mktemp("sql")
-    build_warehouse(folder)
+    build_search_warehouse(folder)
     return ["--data", str(folder)]
 
 
@@ -26,10 +25,11 @@ QUERY = "SELECT language, countries, published_at FROM stories ORDER BY language
 
 def test_formats_table_csv_json(data: list[str]) -> None:
     as_json = json.loads(run_cli([*data, "sql", QUERY, "--format", "json"]).stdout)
-    assert [r["language"] for r in as_json] == sorted(a[0] for a in ARTICLES)
+    assert [r["language"] for r in as_json] == sorted(a[0] for a in SEARCH_ARTICLES)
     assert as_json[0]["countries"] == ["KZ"] and as_json[0]["published_at"].startswith("2026-")
     rows = list(csv.reader(io.StringIO(run_cli([*data, "sql", QUERY, "--format", "csv"]).stdout)))
-    assert rows[0] == ["language", "countries", "published_at"] and len(rows) == len(ARTICLES) + 1
+    assert rows[0] == ["language", "countries", "published_at"]
+    assert len(rows) == len(SEARCH_ARTICLES) + 1
     assert json.loads(rows[1][1]) == ["KZ"]
     table = run_cli([*data, "sql", "SELECT count(*) AS n FROM stories"]).stdout
     assert "│ 6 │" in table
@@ -43,7 +43,7 @@ def test_parquet_needs_and_writes_a_file(data: list[str], tmp_path: Path) -> Non
     with duckdb.connect() as con:
         back = con.execute("SELECT language, countries FROM read_parquet(?) ORDER BY 1",
                            [str(target)]).fetchall()
-    assert len(back) == len(ARTICLES) and back[0] == ("en", ["KZ"])
+    assert len(back) == len(SEARCH_ARTICLES) and back[0] == ("en", ["KZ"])
     csv_file = tmp_path / "stories.csv"
     run_cli([*data, "sql", QUERY, "--format", "csv", "--output", str(csv_file)])
     assert csv_file.read_text().startswith("language,countries,published_at\n")
@@ -66,7 +66,7 @@ def test_the_warehouse_is_read_only(data: list[str], statement: str) -> None:
     assert refused.returncode == 1
     assert len(refused.stderr.strip().splitlines()) == 1 and "read-only" in refused.stderr
     count = run_cli([*data, "sql", "SELECT count(*) AS n FROM articles", "--format", "json"])
-    assert json.loads(count.stdout) == [{"n": len(ARTICLES)}]
+    assert json.loads(count.stdout) == [{"n": len(SEARCH_ARTICLES)}]
 
 
 @pytest.mark.parametrize(("statement", "says"), [

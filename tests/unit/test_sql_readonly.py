@@ -15,8 +15,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from flows.cli import app
-from tests.conftest import CONFIG
-from tests.unit.test_search import ARTICLES, build_warehouse
+from tests.helpers import CONFIG, SEARCH_ARTICLES, build_search_warehouse
 from warehouse.connection import WAREHOUSE_FILE, open_readonly
 
 runner = CliRunner()
@@ -45,7 +44,7 @@ def one_error_line(result: Result) -> str:
 @pytest.fixture(scope="module")
 def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("readonly")
-    build_warehouse(folder)
+    build_search_warehouse(folder)
     return folder
 
 
@@ -106,7 +105,7 @@ def test_a_parquet_output_is_the_only_file_sql_may_write(data: Path, scratch: Pa
     assert done.exit_code == 0, done.output
     with duckdb.connect() as con:
         assert con.execute("SELECT count(*) FROM read_parquet(?)",
-                           [str(wanted)]).fetchone()[0] == len(ARTICLES)
+                           [str(wanted)]).fetchone()[0] == len(SEARCH_ARTICLES)
 
 
 def test_queries_search_schema_and_export_still_work(data: Path, tmp_path: Path,
@@ -115,7 +114,7 @@ def test_queries_search_schema_and_export_still_work(data: Path, tmp_path: Path,
     before = sha256(warehouse)
     count = cli("--data", str(data), "sql", "SELECT count(*) AS n FROM stories", "--format",
                 "json")
-    assert count.exit_code == 0 and json.loads(count.stdout) == [{"n": len(ARTICLES)}]
+    assert count.exit_code == 0 and json.loads(count.stdout) == [{"n": len(SEARCH_ARTICLES)}]
     found = cli("--data", str(data), "search", "tortured", "--format", "json")
     assert found.exit_code == 0 and [h["article_id"] for h in json.loads(found.stdout)] == [
         "a-en"]
@@ -128,7 +127,7 @@ def test_queries_search_schema_and_export_still_work(data: Path, tmp_path: Path,
         fmt = "csv" if output.endswith("csv") else "parquet"
         exported = cli("--data", str(data), "export", "--format", fmt, "--output", output)
         assert exported.exit_code == 0, exported.output
-        assert f"wrote {len(ARTICLES)} stories" in exported.stdout
+        assert f"wrote {len(SEARCH_ARTICLES)} stories" in exported.stdout
         assert (tmp_path / output).stat().st_size > 0
     again = cli("--data", str(data), "export", "--format", "csv", "--output", "stories.csv")
     assert again.exit_code == 0, again.output  # an existing file is replaced

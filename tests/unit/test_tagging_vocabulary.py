@@ -5,13 +5,10 @@ Every example is a short story written for this test: a title and two or three s
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from flows.tagging.tagger import Tagger
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers import ROOT
 
 
 @pytest.fixture(scope="module")

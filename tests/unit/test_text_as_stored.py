@@ -27,7 +27,7 @@ from flows.alerts.report import markdown_escape, markdown_line
 from flows.cli import app
 from flows.cli.output import print_table
 from flows.settings import AlertRule
-from tests.test_alerts_fixtures import Article, config_dir, load_articles
+from tests.helpers import Article, config_dir, load_articles
 from warehouse.connection import open_warehouse
 from warehouse.search import refresh_search_index
 

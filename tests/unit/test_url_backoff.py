@@ -7,13 +7,12 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from tests.helpers import KLOOP
 from warehouse.connection import open_warehouse
 from warehouse.crawl_state import seen_urls
 from warehouse.load import SourceRun, load_run
 from warehouse.runs import start_run, upsert_sources
 
-SOURCE = {"source_id": "kloop", "name": "Kloop", "family": "wordpress", "countries": ["KG"],
-          "languages": ["ru"], "base_url": "https://kloop.kg/"}
 SLOW = "https://kloop.kg/blog/2026/11/01/slow/"
 HUGE = "https://kloop.kg/blog/2026/11/01/huge/"
 GONE = "https://kloop.kg/blog/2026/11/01/gone/"
@@ -28,7 +27,7 @@ def night(data: Path, day: int, errors: list[dict]) -> None:
     (source_dir / "errors.jsonl").write_text(
         "".join(json.dumps({"source_id": "kloop", **e}) + "\n" for e in errors))
     with open_warehouse(data) as con:
-        upsert_sources(con, [SOURCE])
+        upsert_sources(con, [KLOOP])
         start_run(con, run_id, START + timedelta(days=day), "replay", None, "v1")
         load_run(con, run_id, source_dir.parent,
                  [SourceRun("kloop", "ok", None, 1, 0, 0, len(errors), 0, 1.0)])

@@ -6,19 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BIN, run_cli
+from tests.helpers import BIN, KLOOP, run_cli, write_rows
 from warehouse.connection import open_warehouse
 from warehouse.crawl_state import seen_urls
 from warehouse.load import SourceRun, load_run
 from warehouse.runs import start_run, upsert_sources
-
-SOURCE = {"source_id": "kloop", "name": "Kloop", "family": "wordpress", "countries": ["KG"],
-          "languages": ["ru"], "base_url": "https://kloop.kg/"}
-
-
-def _write(path: Path, rows: list[dict]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
 
 
 def _stage_run(run_dir: Path) -> None:
@@ -26,22 +18,22 @@ def _stage_run(run_dir: Path) -> None:
     capture = {"source_id": "kloop", "kind": "article", "http_status": 200,
                "content_type": "text/html", "content_sha1": "x", "bytes": 10,
                "warc_file": "warc/r/kloop.warc.gz", "warc_length": 5, "fetched_at": now}
-    _write(run_dir / "kloop" / "captures.jsonl", [
+    write_rows(run_dir / "kloop" / "captures.jsonl", [
         {**capture, "capture_id": "c1", "url": "https://kloop.kg/blog/2026/11/01/a/",
          "warc_offset": 0},
         {**capture, "capture_id": "c2", "url": "https://kloop.kg/blog/2026/11/01/gone/",
          "warc_offset": 5, "http_status": 404},
     ])
-    _write(run_dir / "kloop" / "extracted.jsonl", [{
+    write_rows(run_dir / "kloop" / "extracted.jsonl", [{
         "article_id": "a1", "url": "https://kloop.kg/blog/2026/11/01/a/", "canonical_url": None,
         "source_id": "kloop", "capture_id": "c1", "title": "Пытки в СИЗО", "text": "Текст",
         "author": None, "published_at": "2026-11-01T10:00:00+06:00", "language": "ru",
         "description": None, "encoding": "utf-8", "text_sha1": "t", "extracted_at": now}])
-    _write(run_dir / "kloop" / "tagged.jsonl", [{
+    write_rows(run_dir / "kloop" / "tagged.jsonl", [{
         "article_id": "a1", "topic": "torture", "score": 2.0,
         "matches": [{"term": "пытк*", "surface": "Пытки", "field": "title", "start": 0, "end": 5}],
         "topics_version": "v1", "tagged_at": now}])
-    _write(run_dir / "kloop" / "errors.jsonl", [{
+    write_rows(run_dir / "kloop" / "errors.jsonl", [{
         "source_id": "kloop", "url": "https://kloop.kg/blog/2026/11/01/gone/", "kind": "http_404",
         "message": "HTTP 404 for article page", "http_status": 404, "capture_id": "c2"}])
 
@@ -49,7 +41,7 @@ def _stage_run(run_dir: Path) -> None:
 def _load(data: Path, run_dir: Path) -> dict[str, int]:
     run = SourceRun("kloop", "ok", None, 3, 2, 0, 1, 20, 1.5)
     with open_warehouse(data) as con:
-        upsert_sources(con, [SOURCE])
+        upsert_sources(con, [KLOOP])
         start_run(con, "r", datetime.now(UTC), "replay", None, "v1")
         return load_run(con, "r", run_dir, [run])
 

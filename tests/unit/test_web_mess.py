@@ -23,7 +23,7 @@ from crawlers.plan import CrawlPlan
 from crawlers.sources import Source
 from crawlers.spiders.discovery import Listed
 from crawlers.spiders.source_spider import SourceSpider
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 URL = "https://news.example/news/raid.html"
 # A Kyrgyz brief of two sentences (114 characters), shaped like the agency items of

@@ -253,6 +253,19 @@ channels = {rule_channels}
     return folder
 
 
+def config_copy(tmp_path: Path) -> Path:
+    """A copy of the project's config folder, to change a file in."""
+    config = tmp_path / "config"
+    shutil.copytree(CONFIG, config)
+    return config
+
+
+def police_story(article_id: str, title: str, source: str = "kloop") -> Article:
+    """A story tagged police, with its title in the text."""
+    return Article(article_id, title, f"{title}: сотрудники милиции задержали {article_id}.",
+                   {"police": ["милиции"]}, source)
+
+
 @dataclass
 class Endpoint:
     """A real HTTP server on 127.0.0.1 that records JSON posts and answers as told."""

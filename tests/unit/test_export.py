@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.helpers import build_search_warehouse, run_cli
+from tests.helpers import build_search_warehouse, invoke
 
 
 @pytest.fixture(scope="module")
@@ -26,11 +26,11 @@ def _parquet(path: Path) -> list[tuple]:
 
 def test_export_parquet_with_filters(data: list[str], tmp_path: Path) -> None:
     everything = tmp_path / "all.parquet"
-    printed = run_cli([*data, "export", "--format", "parquet", "--output", str(everything)])
+    printed = invoke([*data, "export", "--format", "parquet", "--output", str(everything)])
     assert "wrote 6 stories" in printed.stdout
     assert len(_parquet(everything)) == 6
     slice_file = tmp_path / "slice.parquet"
-    run_cli([*data, "export", "--topic", "police", "--country", "kz", "--since", "2026-11-02",
+    invoke([*data, "export", "--topic", "police", "--country", "kz", "--since", "2026-11-02",
              "--output", str(slice_file)])
     rows = _parquet(slice_file)
     assert [r[0] for r in rows] == ["a-kk"]
@@ -40,7 +40,7 @@ def test_export_parquet_with_filters(data: list[str], tmp_path: Path) -> None:
 
 def test_export_csv(data: list[str], tmp_path: Path) -> None:
     target = tmp_path / "torture.csv"
-    run_cli([*data, "export", "--format", "csv", "--topic", "torture", "--output", str(target)])
+    invoke([*data, "export", "--format", "csv", "--topic", "torture", "--output", str(target)])
     with target.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert sorted(r["article_id"] for r in rows) == ["a-en", "a-ky", "a-tg"]
@@ -49,8 +49,8 @@ def test_export_csv(data: list[str], tmp_path: Path) -> None:
 
 
 def test_export_mistakes(data: list[str], tmp_path: Path) -> None:
-    wrong = run_cli([*data, "export", "--format", "xlsx", "--output", str(tmp_path / "x")],
+    wrong = invoke([*data, "export", "--format", "xlsx", "--output", str(tmp_path / "x")],
                     check=False)
     assert wrong.returncode == 1 and "parquet, csv" in wrong.stderr
-    no_output = run_cli([*data, "export"], check=False)
+    no_output = invoke([*data, "export"], check=False)
     assert no_output.returncode != 0 and "--output" in no_output.stderr

@@ -9,7 +9,7 @@ from pathlib import Path
 from flows.extract import write_jsonl
 from flows.tagging.staged import tag_source
 from flows.tagging.tagger import Tagger
-from tests.helpers import ROOT, run_cli
+from tests.helpers import ROOT, invoke
 from warehouse.connection import open_warehouse
 from warehouse.load import SourceRun, load_run
 from warehouse.runs import start_run, upsert_sources
@@ -73,7 +73,7 @@ def test_reprocess_tags_follows_a_topics_change(tmp_path: Path) -> None:
 
     second = _config(config, "митинг* OR пикет*")
     assert second.version != first.version
-    proc = run_cli(["--config", str(config), "--data", str(data), "reprocess", "--tags",
+    proc = invoke(["--config", str(config), "--data", str(data), "reprocess", "--tags",
                     "--batch-size", "2"])
     assert f"re-tagged 3 articles with topics version {second.version}" in proc.stdout
     assert "protest" in proc.stdout
@@ -86,15 +86,15 @@ def test_reprocess_tags_follows_a_topics_change(tmp_path: Path) -> None:
     assert places == {"a1": ["Bishkek"], "a2": ["Osh"], "a3": []}
 
     third = _config(config, "пикет*")
-    proc = run_cli(["--config", str(config), "--data", str(data), "reprocess", "--tags"])
+    proc = invoke(["--config", str(config), "--data", str(data), "reprocess", "--tags"])
     lines = [line.split() for line in proc.stdout.splitlines() if "protest" in line]
     assert ["│", "protest", "│", "0", "│", "1", "│", "1", "│"] in lines  # added, removed, kept
     assert _tags(data) == {"a2": (third.version, tags["a2"][1])}
 
 
 def test_reprocess_needs_a_warehouse_and_says_what(tmp_path: Path) -> None:
-    proc = run_cli(["--data", str(tmp_path), "reprocess", "--tags"], check=False)
+    proc = invoke(["--data", str(tmp_path), "reprocess", "--tags"], check=False)
     assert proc.returncode == 1
     assert "no warehouse at" in proc.stderr
-    proc = run_cli(["--data", str(tmp_path), "reprocess"], check=False)
+    proc = invoke(["--data", str(tmp_path), "reprocess"], check=False)
     assert proc.returncode == 1 and "reprocess --tags" in proc.stderr

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import SEARCH_ARTICLES, build_search_warehouse, run_cli
+from tests.helpers import SEARCH_ARTICLES, build_search_warehouse, invoke
 from warehouse.connection import open_readonly, open_warehouse
 from warehouse.search import refresh_search_index, search_stories, snippet
 
@@ -47,36 +47,36 @@ def test_each_language_is_searchable(warehouse: Path, lang: str, query: str, not
 
 def test_search_command_ranks_filters_and_shows_a_snippet(warehouse: Path) -> None:
     data = ["--data", str(warehouse)]
-    both = json.loads(run_cli([*data, "search", "пытали police", "--any", "--format",
+    both = json.loads(invoke([*data, "search", "пытали police", "--any", "--format",
                                "json"]).stdout)
     assert {h["article_id"] for h in both} == {"a-ru", "a-en"}
     assert all(h["score"] > 0 for h in both)
     assert both == sorted(both, key=lambda h: -h["score"])
-    only_kz = json.loads(run_cli([*data, "search", "пытали police", "--any", "--country", "kz",
+    only_kz = json.loads(invoke([*data, "search", "пытали police", "--any", "--country", "kz",
                                   "--format", "json"]).stdout)
     assert [h["article_id"] for h in only_kz] == ["a-en"]
-    by_topic = json.loads(run_cli([*data, "search", "пытали police", "--any", "--topic",
+    by_topic = json.loads(invoke([*data, "search", "пытали police", "--any", "--topic",
                                    "police", "--format", "json"]).stdout)
     assert [h["article_id"] for h in by_topic] == ["a-ru"]
-    later = json.loads(run_cli([*data, "search", "пытали police", "--any", "--since",
+    later = json.loads(invoke([*data, "search", "пытали police", "--any", "--since",
                                 "2026-11-02", "--format", "json"]).stdout)
     assert [h["article_id"] for h in later] == ["a-en"]
-    printed = run_cli([*data, "search", "tortured"]).stdout
+    printed = invoke([*data, "search", "tortured"]).stdout
     assert "Police detain protesters in Almaty" in printed
     assert "https://en.example.org/news/1" in printed
     assert "police tortured detained" in printed  # the snippet around the match
 
 
 def test_search_reports_a_bad_day_and_no_match(warehouse: Path) -> None:
-    bad = run_cli(["--data", str(warehouse), "search", "пытки", "--since", "yesterday"],
+    bad = invoke(["--data", str(warehouse), "search", "пытки", "--since", "yesterday"],
                   check=False)
     assert bad.returncode == 1 and "YYYY-MM-DD" in bad.stderr
-    none = run_cli(["--data", str(warehouse), "search", "землетрясение"])
+    none = invoke(["--data", str(warehouse), "search", "землетрясение"])
     assert "no story matches" in none.stdout
 
 
 def test_find_stories_works_inside_sql(warehouse: Path) -> None:
-    rows = json.loads(run_cli([
+    rows = json.loads(invoke([
         "--data", str(warehouse), "sql", "--format", "json",
         "SELECT s.language, s.outlet FROM find_stories('милиция') f JOIN stories s "
         "USING (article_id) ORDER BY f.score DESC"]).stdout)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import BIN, KLOOP, run_cli, write_rows
+from tests.helpers import BIN, KLOOP, invoke, write_rows
 from warehouse.connection import open_warehouse
 from warehouse.crawl_state import seen_urls
 from warehouse.load import SourceRun, load_run
@@ -71,23 +71,23 @@ def test_sql_command_is_read_only_and_formats(tmp_path: Path) -> None:
     _stage_run(tmp_path / "runs" / "r")
     _load(tmp_path, tmp_path / "runs" / "r")
     data = ["--data", str(tmp_path)]
-    as_json = run_cli([*data, "sql", "select title, topics from stories", "--format", "json"])
+    as_json = invoke([*data, "sql", "select title, topics from stories", "--format", "json"])
     assert json.loads(as_json.stdout) == [{"title": "Пытки в СИЗО", "topics": ["torture"]}]
-    as_csv = run_cli([*data, "sql", "select source_id, topics from stories", "--format", "csv"])
+    as_csv = invoke([*data, "sql", "select source_id, topics from stories", "--format", "csv"])
     assert as_csv.stdout.splitlines() == ["source_id,topics", 'kloop,"[""torture""]"']
-    table = run_cli([*data, "sql", "select count(*) as n from articles"])
+    table = invoke([*data, "sql", "select count(*) as n from articles"])
     assert "│ 1 │" in table.stdout
-    refused = run_cli([*data, "sql", "delete from articles"], check=False)
+    refused = invoke([*data, "sql", "delete from articles"], check=False)
     assert refused.returncode == 1
     assert len(refused.stderr.strip().splitlines()) == 1
     assert "read-only" in refused.stderr
-    bad = run_cli([*data, "sql", "select nope from articles"], check=False)
+    bad = invoke([*data, "sql", "select nope from articles"], check=False)
     assert bad.returncode == 1 and "nope" in bad.stderr
     assert _counts(tmp_path)["articles"] == 1
 
 
 def test_sql_without_warehouse_says_what_to_do(tmp_path: Path) -> None:
-    missing = run_cli(["--data", str(tmp_path), "sql", "select 1"], check=False)
+    missing = invoke(["--data", str(tmp_path), "sql", "select 1"], check=False)
     assert missing.returncode == 1
     assert "steppewatch nightly" in missing.stderr
 

@@ -16,6 +16,7 @@ import psutil
 import trafilatura
 from warcio.archiveiterator import ArchiveIterator
 
+from crawlers.staging import RunStaging
 from crawlers.warc import WarcArchive
 
 SAMPLE_SECONDS = 0.1
@@ -179,7 +180,11 @@ def worker_cpu(run_dir: Path) -> dict[str, float]:
     """CPU seconds the extraction workers spent extracting and tagging (their own count,
     written per source to extract_stats.json)."""
     totals = {"extract": 0.0, "tag": 0.0}
-    for stats_file in run_dir.glob("*/extract_stats.json"):
+    run = RunStaging.at(run_dir)
+    for source_id in run.staged_source_ids():
+        stats_file = run.source(source_id).extract_stats
+        if not stats_file.exists():
+            continue
         stats = json.loads(stats_file.read_text())
         totals["extract"] += stats["extract_cpu_seconds"]
         totals["tag"] += stats["tag_cpu_seconds"]

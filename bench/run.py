@@ -47,6 +47,7 @@ from bench.measure import (
 )
 from bench.report import write_report
 from crawlers.replay_server import ReplayServer
+from crawlers.staging import RunStaging
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -150,11 +151,12 @@ def one_repeat(gen: dict, work: Path, api: str, watch: list[int], files: list[Pa
     first = run_nightly(gen["config"], data, api, watch)
     runs = task_runs(api, first["flow_run_id"])
     first["stages"], first["timeline"] = stage_spans(runs), timeline(runs)
-    warcs = sorted((data / "warc" / first["run_id"]).glob("*.warc.gz"))
+    run = RunStaging(data, first["run_id"])
+    warcs = [run.warc_path(source_id) for source_id in run.archived_source_ids()]
     first["archive_seconds"], first["archive_records"] = archive_seconds(warcs)
     first["stage_cpu"] = {
         "crawl": sum(v for k, v in first["cpu_seconds"].items() if k.startswith("crawl")),
-        "archive": first["archive_seconds"], **worker_cpu(data / "runs" / first["run_id"])}
+        "archive": first["archive_seconds"], **worker_cpu(run.folder)}
     second = run_nightly(gen["config"], data, api, watch)
     return {"bare_seconds": bare, "bare_cpu": bare_cpu, "bare_pages": len(files), "first": first,
             "second": second}

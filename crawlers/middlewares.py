@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import email.utils
-import json
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +26,7 @@ from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
 from crawlers.faults import crash_point
+from crawlers.staging import JsonlAppender, SourceStaging
 from crawlers.urls import canonical_url
 from crawlers.warc import WarcArchive, capture_row
 
@@ -60,9 +60,8 @@ class WarcArchiveMiddleware:
         self.stats = crawler.stats
         self.data_dir = Path(settings["STEPPEWATCH_DATA_DIR"])
         self.archive = WarcArchive(Path(settings["STEPPEWATCH_WARC_PATH"]), self.data_dir)
-        out_dir = Path(settings["STEPPEWATCH_OUT_DIR"])
-        out_dir.mkdir(parents=True, exist_ok=True)
-        self.captures = (out_dir / "captures.jsonl").open("a", encoding="utf-8")
+        staging = SourceStaging.at(Path(settings["STEPPEWATCH_OUT_DIR"]))
+        self.captures = JsonlAppender(staging.captures)
         crawler.signals.connect(self.close, signal=signals.spider_closed)
 
     @classmethod
@@ -89,8 +88,7 @@ class WarcArchiveMiddleware:
             self.crawler.spider.source.id, pointer, response.url, kind, response.status,
             {name.lower(): value for name, value in _header_pairs(response.headers)},
             response.body, datetime.now(UTC).isoformat())
-        self.captures.write(json.dumps(capture, ensure_ascii=False) + "\n")
-        self.captures.flush()
+        self.captures.write(capture)
         crash_point("captured", kind)  # listed in captures.jsonl, not yet in pages.jsonl
         self.stats.inc_value(f"steppewatch/fetched/{kind}")
         self.stats.inc_value("steppewatch/bytes", len(response.body))

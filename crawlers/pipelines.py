@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 import json
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from crawlers.items import ArticlePage, DiscoveredLink, FetchError
+from crawlers.staging import JsonlAppender, SourceStaging
 
 if TYPE_CHECKING:
     from typing import Self
@@ -15,32 +16,28 @@ if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
 
-FILES = {ArticlePage: "pages.jsonl", FetchError: "errors.jsonl", DiscoveredLink: "links.jsonl"}
-
 
 class JsonLinesPipeline:
     def __init__(self, out_dir: Path, crawler: Crawler) -> None:
-        self.out_dir = out_dir
+        self.staging = SourceStaging.at(out_dir)
         self.crawler = crawler
-        self.files: dict[type, IO[str]] = {}
+        self.files: dict[type, JsonlAppender] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(Path(crawler.settings["STEPPEWATCH_OUT_DIR"]), crawler)
 
     def open_spider(self, spider: Spider | None = None) -> None:
-        self.out_dir.mkdir(parents=True, exist_ok=True)
-        for item_type, name in FILES.items():
-            self.files[item_type] = (self.out_dir / name).open("a", encoding="utf-8")
+        paths = {ArticlePage: self.staging.pages, FetchError: self.staging.errors,
+                 DiscoveredLink: self.staging.links}
+        self.files = {item_type: JsonlAppender(path) for item_type, path in paths.items()}
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
-        fh = self.files[type(item)]
-        fh.write(json.dumps(dataclasses.asdict(item), ensure_ascii=False) + "\n")
-        fh.flush()
+        self.files[type(item)].write(dataclasses.asdict(item))
         return item
 
     def close_spider(self, spider: Spider | None = None) -> None:
-        for fh in self.files.values():
-            fh.close()
+        for appender in self.files.values():
+            appender.close()
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
-        (self.out_dir / "stats.json").write_text(json.dumps(stats, default=str, indent=1))
+        self.staging.crawl_stats.write_text(json.dumps(stats, default=str, indent=1))

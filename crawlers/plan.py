@@ -1,7 +1,8 @@
 """The crawl plan: what one run's crawl processes need to know beyond sources.toml.
 
-The flow writes it (flows.crawl.prepare_crawl) next to the run's seen file; each crawl
-process reads it, so crawling never opens the warehouse.
+The flow writes it (flows.crawl.prepare_crawl) next to the run's seen file, as
+crawlers.staging.RunStaging.plan names it; each crawl process reads it, so crawling never
+opens the warehouse.
 """
 
 from __future__ import annotations
@@ -10,8 +11,6 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
-
-PLAN_FILE = "crawl_plan.json"  # next to the seen file of a run
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from crawlers import settings as default_settings
 from crawlers.plan import CrawlPlan
 from crawlers.sources import load_sources
 from crawlers.spiders.source_spider import SourceSpider
+from crawlers.staging import SourceStaging
 
 
 def _parse_args(argv: list[str]) -> argparse.Namespace:
@@ -57,7 +58,7 @@ def build_settings(args: argparse.Namespace, download_delay: float | None,
         "STEPPEWATCH_DATA_DIR": str(args.data),
         "STEPPEWATCH_OUT_DIR": str(args.out),
         "STEPPEWATCH_WARC_PATH": str(args.warc),
-        "LOG_FILE": str(args.out / "crawl.log"),
+        "LOG_FILE": str(SourceStaging.at(args.out).crawl_log),
         "LOG_LEVEL": "INFO",
     }, priority="cmdline")
     return settings

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import duckdb
 
-from crawlers.plan import PLAN_FILE, CrawlPlan
+from crawlers.plan import CrawlPlan
 from crawlers.sources import Source
+from crawlers.staging import RunStaging, SourceStaging, count_lines, read_jsonl
 from flows.processes import die_with_parent
 from flows.settings import CrawlSettings
 from warehouse.crawl_state import revisit_urls, seen_urls, set_run_since, url_validators
@@ -109,20 +110,11 @@ def crawl_options(crawl: CrawlSettings, since: str | None = None,
     )
 
 
-def count_lines(path: Path) -> int:
-    if not path.exists():
-        return 0
-    with path.open("rb") as fh:
-        return sum(1 for _ in fh)
-
-
-def _first_error(out_dir: Path) -> str:
+def _first_error(staging: SourceStaging) -> str:
     """The first recorded fetch error of a crawl, else where its log is."""
-    errors = out_dir / "errors.jsonl"
-    if errors.exists():
-        for line in errors.read_text(encoding="utf-8").splitlines():
-            return json.loads(line)["message"][:300]
-    return f"see {out_dir / 'crawl.log'}"
+    for error in read_jsonl(staging.errors):
+        return error["message"][:300]
+    return f"see {staging.crawl_log}"
 
 
 def run_crawl_process(source: Source, sources_file: Path, data_dir: Path, out_dir: Path,
@@ -136,7 +128,7 @@ def run_crawl_process(source: Source, sources_file: Path, data_dir: Path, out_di
     ]
     if replay_address:
         command += ["--replay", replay_address]
-    plan_file = seen_file.parent / PLAN_FILE
+    plan_file = seen_file.with_name(RunStaging.PLAN)
     if plan_file.exists():
         command += ["--plan", str(plan_file)]
     started = time.monotonic()
@@ -154,20 +146,21 @@ def run_crawl_process(source: Source, sources_file: Path, data_dir: Path, out_di
 
 def summarise_crawl(source_id: str, out_dir: Path, seconds: float) -> CrawlResult:
     """Figures of a finished crawl; CrawlFailed when it reached nothing at all."""
-    stats = json.loads((out_dir / "stats.json").read_text())
+    staging = SourceStaging.at(out_dir)
+    stats = json.loads(staging.crawl_stats.read_text())
     fetched = {k.rsplit("/", 1)[1]: v for k, v in stats.items()
                if k.startswith("steppewatch/fetched/")}
     pages = sum(fetched.values())
     if pages == 0:
         raise CrawlFailed(
-            f"{source_id}: no page could be fetched ({_first_error(out_dir)}); "
+            f"{source_id}: no page could be fetched ({_first_error(staging)}); "
             "check the network and the source's URLs")
     return CrawlResult(
         source_id=source_id,
         pages_fetched=pages,
         article_pages=fetched.get("article", 0),
         skipped_seen=int(stats.get("steppewatch/skipped_seen", 0)),
-        errors=count_lines(out_dir / "errors.jsonl"),
+        errors=count_lines(staging.errors),
         bytes=int(stats.get("steppewatch/bytes", 0)),
         seconds=round(seconds, 2),
         not_modified=int(stats.get("steppewatch/not_modified", 0)),
@@ -184,10 +177,11 @@ def prepare_crawl(con: duckdb.DuckDBPyConnection, run_dir: Path,
     (from the archive). Returns how many URLs the crawl will not fetch."""
     options = options or CrawlOptions()
     urls = sorted({*seen_urls(con, options.started_at), *also_seen})
-    (run_dir / "seen.txt").write_text("\n".join(urls) + "\n", encoding="utf-8")
+    run = RunStaging.at(run_dir)
+    run.seen.write_text("\n".join(urls) + "\n", encoding="utf-8")
     revisit = revisit_urls(con, options.started_at, options.revisit_window_days,
                            options.revisit_after_hours, options.revisit_times)
     plan = replace(options.plan, revisit=tuple(revisit), validators=url_validators(con))
-    plan.write(run_dir / PLAN_FILE)
+    plan.write(run.plan)
     set_run_since(con, run_dir.name, options.since)
     return len(urls)

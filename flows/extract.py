@@ -6,7 +6,6 @@ import hashlib
 import json
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from crawlers.extraction import ExtractionError, extract_article
+from crawlers.staging import AtomicJsonl, JsonlTail, SourceStaging
 from crawlers.warc import read_response
 from flows.tagging.labelling import worker_labeller
 
@@ -52,27 +52,6 @@ def _error_row(page: dict[str, Any], kind: str, message: str) -> dict[str, Any]:
             "http_status": page.get("http_status"), "capture_id": page.get("capture_id")}
 
 
-def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    if not path.exists():
-        return
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                yield json.loads(line)
-
-
-def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
-    """Write rows atomically (temp file + rename), so a crash leaves no half file."""
-    tmp = path.with_suffix(".tmp")
-    count = 0
-    with tmp.open("w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-            count += 1
-    tmp.replace(path)
-    return count
-
-
 def extract_source(source_id: str, languages: list[str], source_dir: Path, data_dir: Path,
                    executor: Executor | None = None,
                    topics_file: Path | None = None) -> ExtractCounts:
@@ -89,25 +68,6 @@ EXTRACT_BATCH = 16
 MAX_BATCHES_IN_FLIGHT = 64
 
 
-class PageFeed:
-    """The whole lines appended to a crawl's pages.jsonl since the last read (the crawl
-    process appends and flushes one line per article page, after its WARC record)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.offset = 0
-
-    def new_pages(self) -> list[dict[str, Any]]:
-        if not self.path.exists():
-            return []
-        with self.path.open("rb") as fh:
-            fh.seek(self.offset)
-            data = fh.read()
-        whole = data[:data.rfind(b"\n") + 1]
-        self.offset += len(whole)
-        return [json.loads(line) for line in whole.splitlines() if line.strip()]
-
-
 class StreamingExtraction:
     """Extraction (and tagging) of one source's pages, started while its crawl still runs.
 
@@ -121,13 +81,15 @@ class StreamingExtraction:
         self.source_id = source_id
         self.job = (str(data_dir), list(languages), str(topics_file) if topics_file else None)
         self.executor = executor
-        self.feed = PageFeed(source_dir / "pages.jsonl")
+        # The crawl process appends and flushes one line per article page, after its WARC
+        # record: each poll takes the whole lines written since the last.
+        self.feed = JsonlTail(SourceStaging.at(source_dir).pages)
         self.waiting: list[dict[str, Any]] = []
         self.in_flight: deque[Future[BatchResult]] = deque()
         self.out = StagingWriter(source_dir, tagging=topics_file is not None)
 
     def poll(self, final: bool = False) -> None:
-        self.waiting += self.feed.new_pages()
+        self.waiting += self.feed.new_rows()
         while len(self.waiting) >= EXTRACT_BATCH or (final and self.waiting):
             batch, self.waiting = self.waiting[:EXTRACT_BATCH], self.waiting[EXTRACT_BATCH:]
             if self.executor is None:
@@ -192,10 +154,12 @@ class StagingWriter:
     places.jsonl of one source, each replaced only when the whole source went well."""
 
     def __init__(self, source_dir: Path, tagging: bool) -> None:
-        names = ["extracted", "extract_errors"] + (["places", "tagged"] if tagging else [])
-        source_dir.mkdir(parents=True, exist_ok=True)
-        self.files = {name: _AtomicJsonl(source_dir / f"{name}.jsonl").open() for name in names}
-        self.source_dir = source_dir
+        self.staging = staging = SourceStaging.at(source_dir)
+        paths = {"extracted": staging.extracted, "extract_errors": staging.extract_errors}
+        if tagging:
+            paths |= {"places": staging.places, "tagged": staging.tagged}
+        staging.folder.mkdir(parents=True, exist_ok=True)
+        self.files = {name: AtomicJsonl(path).open() for name, path in paths.items()}
         self.articles = self.errors = self.tags = 0
         self.extract_cpu = self.tag_cpu = 0.0
 
@@ -224,32 +188,9 @@ class StagingWriter:
         figures = {"articles": self.articles, "errors": self.errors, "tags": self.tags,
                    "extract_cpu_seconds": round(self.extract_cpu, 3),
                    "tag_cpu_seconds": round(self.tag_cpu, 3)}
-        (self.source_dir / "extract_stats.json").write_text(json.dumps(figures))
+        self.staging.extract_stats.write_text(json.dumps(figures))
 
     def discard(self) -> None:
         for handle in self.files.values():
             handle.close(commit=False)
 
-
-class _AtomicJsonl:
-    """JSON lines written to a temp file that replaces `path` only on a committing close."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.tmp = path.with_suffix(".tmp")
-
-    def open(self) -> _AtomicJsonl:
-        self.fh = self.tmp.open("w", encoding="utf-8")
-        return self
-
-    def write(self, row: dict[str, Any]) -> None:
-        self.fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-    def close(self, commit: bool) -> None:
-        if self.fh.closed:
-            return
-        self.fh.close()
-        if commit:
-            self.tmp.replace(self.path)
-        else:
-            self.tmp.unlink(missing_ok=True)

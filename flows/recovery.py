@@ -13,7 +13,6 @@ record: nothing fetched is lost, and nothing is stored twice.
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 import zlib
 from collections.abc import Iterable
@@ -27,10 +26,17 @@ from warcio.exceptions import ArchiveLoadFailed
 from crawlers.items import ArticlePage
 from crawlers.sources import Source
 from crawlers.spiders.discovery import article_identity, declared_canonical
+from crawlers.staging import (
+    RunStaging,
+    SourceStaging,
+    append_jsonl,
+    count_lines,
+    drop_partial_lines,
+    read_jsonl,
+)
 from crawlers.urls import canonical_url
 from crawlers.warc import capture_row, iter_responses, read_response
-from flows.crawl import count_lines
-from flows.extract import extract_source, read_jsonl
+from flows.extract import extract_source
 from flows.tagging.staged import tag_source
 from flows.tagging.tagger import Tagger
 from warehouse.connection import open_warehouse
@@ -39,73 +45,39 @@ from warehouse.load import SourceRun, load_run
 from warehouse.runs import finish_run, unfinished_runs
 
 log = logging.getLogger(__name__)
-STAGED = ("captures.jsonl", "pages.jsonl", "errors.jsonl", "links.jsonl")
-
-
-def drop_partial_lines(path: Path) -> None:
-    """A process killed while appending leaves a last line cut short; keep whole lines only."""
-    if not path.exists():
-        return
-    lines = path.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True)
-    whole = [ln for ln in lines if ln.endswith("\n") and _is_json(ln)]
-    if len(whole) != len(lines):
-        path.write_text("".join(whole), encoding="utf-8")
-
-
-def _is_json(line: str) -> bool:
-    try:
-        json.loads(line)
-    except ValueError:
-        return False
-    return True
-
-
-def append_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    count = 0
-    with path.open("a", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-            count += 1
-    return count
-
-
-def warc_file_of(run_id: str, source_id: str) -> str:
-    """The WARC file of a source's crawl in a run, relative to the data folder."""
-    return f"warc/{run_id}/{source_id}.warc.gz"
 
 
 def list_archived_captures(source_dir: Path, data_dir: Path, run_id: str) -> int:
     """Append to captures.jsonl each response of the source's WARC file it does not list;
     how many were missing."""
-    source_id = source_dir.name
-    captures = source_dir / "captures.jsonl"
-    listed = {row["capture_id"] for row in read_jsonl(captures)}
+    staging = SourceStaging.at(source_dir)
+    source_id = staging.source_id
+    listed = {row["capture_id"] for row in read_jsonl(staging.captures)}
+    warc_file = RunStaging(data_dir, run_id).warc_file(source_id)
     missing = (capture_row(source_id, r.pointer, r.url, r.kind or "page", r.status, r.headers,
                            r.payload, r.fetched_at)
-               for r in iter_responses(data_dir, warc_file_of(run_id, source_id))
+               for r in iter_responses(data_dir, warc_file)
                if r.pointer.capture_id not in listed)
-    return append_jsonl(captures, missing)
+    return append_jsonl(staging.captures, missing)
 
 
 def _source_run(source_dir: Path) -> SourceRun:
-    captures = list(read_jsonl(source_dir / "captures.jsonl"))
+    staging = SourceStaging.at(source_dir)
+    captures = list(read_jsonl(staging.captures))
     return SourceRun(
         source_id=source_dir.name, status="ok", message="recovered after an interrupted run",
         pages_fetched=len(captures),
         article_pages=sum(1 for c in captures if c["kind"] == "article"),
         skipped_seen=0,
-        errors=count_lines(source_dir / "errors.jsonl"),
+        errors=count_lines(staging.errors),
         bytes=sum(c["bytes"] for c in captures), seconds=0.0,
     )
 
 
 def _crawled_sources(run_dir: Path, data_dir: Path) -> list[Path]:
     """Source folders of a run: those with staging files, and those with only a WARC file."""
-    warc_dir = data_dir / "warc" / run_dir.name
-    names = {p.name for p in run_dir.iterdir() if p.is_dir()} if run_dir.is_dir() else set()
-    if warc_dir.is_dir():
-        names |= {p.name.removesuffix(".warc.gz") for p in warc_dir.glob("*.warc.gz")}
+    run = RunStaging(data_dir, run_dir.name)
+    names = {*run.staged_source_ids(), *run.archived_source_ids()}
     return [run_dir / name for name in sorted(names)]
 
 
@@ -114,13 +86,14 @@ def complete_staging(run_dir: Path, data_dir: Path, tagger: Tagger,
     """List, extract and tag whatever a killed run had archived but not yet processed."""
     runs = []
     for source_dir in _crawled_sources(run_dir, data_dir):
-        for name in STAGED:
-            drop_partial_lines(source_dir / name)
+        staging = SourceStaging.at(source_dir)
+        for path in staging.crawl_appended:
+            drop_partial_lines(path)
         list_archived_captures(source_dir, data_dir, run_dir.name)
-        if not (source_dir / "extracted.jsonl").exists():
+        if not staging.extracted.exists():
             extract_source(source_dir.name, languages.get(source_dir.name, []), source_dir,
                            data_dir, topics_file=tagger.path)
-        if not (source_dir / "tagged.jsonl").exists():
+        if not staging.tagged.exists():
             tag_source(source_dir, tagger)
         runs.append(_source_run(source_dir))
     return runs
@@ -132,7 +105,7 @@ def recover_runs(data_dir: Path, current_run: str, tagger: Tagger,
     with open_warehouse(data_dir) as con:
         run_ids = unfinished_runs(con, current_run)
     for run_id in run_ids:
-        run_dir = data_dir / "runs" / run_id
+        run_dir = RunStaging(data_dir, run_id).folder
         runs = complete_staging(run_dir, data_dir, tagger, languages)
         with open_warehouse(data_dir) as con:
             load_run(con, run_id, run_dir, runs)
@@ -169,6 +142,6 @@ def stage_orphans(con: duckdb.DuckDBPyConnection, run_dir: Path, data_dir: Path,
             log.warning("archived page %s (%s at %s) cannot be read back: %s", capture["url"],
                         capture["warc_file"], capture["warc_offset"], error)
     for source_id in {p.source_id for p in pages}:
-        append_jsonl(run_dir / source_id / "pages.jsonl",
+        append_jsonl(SourceStaging(run_dir, source_id).pages,
                      (dataclasses.asdict(p) for p in pages if p.source_id == source_id))
     return [p.url for p in pages]

@@ -8,7 +8,6 @@ records the reprocess run. Every new tag records the topics version it came from
 
 from __future__ import annotations
 
-import json
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from typing import Any
 
 import duckdb
 
+from crawlers.staging import write_jsonl
 from flows.tagging.labelling import place_article, tag_article
 from flows.tagging.places import Gazetteer
 from flows.tagging.tagger import Tagger
@@ -41,12 +41,6 @@ def reprocess_run_id() -> str:
     return f"reprocess-{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
 
 
-def _write_rows(path: Path, rows: list[dict[str, Any]]) -> None:
-    with path.open("w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-
 def _retag_batch(con: duckdb.DuckDBPyConnection, batch: list[dict[str, Any]], tagger: Tagger,
                  gazetteer: Gazetteer | None, result: ReprocessResult, work: Path) -> None:
     """Replace one batch's tags and places in one transaction; count the differences."""
@@ -54,14 +48,14 @@ def _retag_batch(con: duckdb.DuckDBPyConnection, batch: list[dict[str, Any]], ta
     now = datetime.now(UTC).isoformat()
     tags = [row for a in batch for row in tag_article(a, tagger, now)]
     places = [place_article(a, gazetteer) for a in batch]
-    topics_file, places_file = work / "topics.jsonl", work / "places.jsonl"
+    topics_file, places_file = work / "article_topics.jsonl", work / "article_places.jsonl"
     with transaction(con):
         old = {(a, t): run for a, t, run in
                con.execute(statement("reprocess/old_topics"), {"ids": ids}).fetchall()}
         for row in tags:
             row["run_id"] = old.get((row["article_id"], row["topic"]), result.run_id)
-        _write_rows(topics_file, tags)
-        _write_rows(places_file, places)
+        write_jsonl(topics_file, tags)
+        write_jsonl(places_file, places)
         con.execute(statement("reprocess/delete_topics"), {"ids": ids})
         con.execute(statement("reprocess/delete_places"), {"ids": ids})
         if tags:

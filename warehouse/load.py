@@ -14,25 +14,26 @@ from pathlib import Path
 
 import duckdb
 
+from crawlers.staging import SourceStaging
 from warehouse.connection import transaction
 from warehouse.sql import statement
 
 # Staged file name -> the statement of warehouse/statements/load/ that loads it; order matters
 # (tags and versions need articles, coverage gaps need links, aliases and errors).
 STAGED_FILES = (
-    ("captures.jsonl", "captures"),
-    ("extracted.jsonl", "articles"),
-    ("extracted.jsonl", "article_versions"),
-    ("extracted.jsonl", "older_than_since"),
-    ("places.jsonl", "article_places"),
-    ("tagged.jsonl", "article_topics"),
-    ("errors.jsonl", "run_errors"),
-    ("extract_errors.jsonl", "run_errors"),
-    ("links.jsonl", "listed_links"),
-    ("pages.jsonl", "url_aliases"),
-    ("extracted.jsonl", "capture_outcomes"),
-    ("errors.jsonl", "capture_outcomes"),
-    ("extract_errors.jsonl", "capture_outcomes"),
+    (SourceStaging.CAPTURES, "captures"),
+    (SourceStaging.EXTRACTED, "articles"),
+    (SourceStaging.EXTRACTED, "article_versions"),
+    (SourceStaging.EXTRACTED, "older_than_since"),
+    (SourceStaging.PLACES, "article_places"),
+    (SourceStaging.TAGGED, "article_topics"),
+    (SourceStaging.ERRORS, "run_errors"),
+    (SourceStaging.EXTRACT_ERRORS, "run_errors"),
+    (SourceStaging.LINKS, "listed_links"),
+    (SourceStaging.PAGES, "url_aliases"),
+    (SourceStaging.EXTRACTED, "capture_outcomes"),
+    (SourceStaging.ERRORS, "capture_outcomes"),
+    (SourceStaging.EXTRACT_ERRORS, "capture_outcomes"),
 )
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from flows.extract import read_jsonl, write_jsonl
+from crawlers.staging import SourceStaging, read_jsonl, write_jsonl
 from flows.tagging.labelling import gazetteer_for, place_article, tag_article
 from flows.tagging.places import Gazetteer
 from flows.tagging.tagger import Tagger
@@ -23,7 +23,7 @@ def tag_rows(articles: Iterable[dict[str, Any]], tagger: Tagger) -> Iterator[dic
 def tag_source(source_dir: Path, tagger: Tagger, gazetteer: Gazetteer | None = None) -> int:
     """Tag extracted.jsonl into tagged.jsonl and places.jsonl; the number of topic tags."""
     gazetteer = gazetteer or gazetteer_for(tagger)
-    write_jsonl(source_dir / "places.jsonl",
-                (place_article(a, gazetteer) for a in read_jsonl(source_dir / "extracted.jsonl")))
-    return write_jsonl(source_dir / "tagged.jsonl",
-                       tag_rows(read_jsonl(source_dir / "extracted.jsonl"), tagger))
+    staging = SourceStaging.at(source_dir)
+    write_jsonl(staging.places,
+                (place_article(a, gazetteer) for a in read_jsonl(staging.extracted)))
+    return write_jsonl(staging.tagged, tag_rows(read_jsonl(staging.extracted), tagger))

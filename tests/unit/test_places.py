@@ -90,7 +90,7 @@ def _extracted(article_id: str, title: str, text: str) -> dict:
 def test_tag_stage_stages_places_and_the_load_stores_them(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
-    from flows.extract import read_jsonl, write_jsonl
+    from crawlers.staging import read_jsonl, write_jsonl
     from flows.tagging.staged import tag_source
     from flows.tagging.tagger import Tagger
     from warehouse.connection import open_warehouse

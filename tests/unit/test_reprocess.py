@@ -6,7 +6,7 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flows.extract import write_jsonl
+from crawlers.staging import write_jsonl
 from flows.tagging.staged import tag_source
 from flows.tagging.tagger import Tagger
 from tests.helpers import ROOT, invoke

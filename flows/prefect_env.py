@@ -17,3 +17,5 @@ def configure_prefect(data_dir: Path) -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+    # The steps log with the standard logging module (they also run without Prefect).
+    os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "flows,crawlers,warehouse")

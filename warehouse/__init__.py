@@ -1,0 +1,26 @@
+"""The DuckDB warehouse as a library: open it, search it, export from it.
+
+    from warehouse import open_readonly, search_stories
+    with open_readonly(Path("data/demo")) as con:
+        hits = search_stories(con, "пытки", country="KG")
+
+docs/API.md has a runnable example of each. Names are imported when first used, so
+importing the package stays instant.
+"""
+
+from __future__ import annotations
+
+from crawlers.package_api import declared_api
+
+API = {
+    "open_readonly": "warehouse.connection",  # for queries: reads the warehouse, nothing else
+    "open_warehouse": "warehouse.connection",  # the writer (load, alerts, reprocess)
+    "search_stories": "warehouse.search",
+    "refresh_search_index": "warehouse.search",
+    "export_stories": "warehouse.export",
+    "staging_file": "warehouse.export",
+    "statement": "warehouse.sql",
+}
+__all__ = sorted(API)
+
+__getattr__ = declared_api(__name__, API)

@@ -20,12 +20,12 @@ import duckdb
 from crawlers.faults import crash_point
 from flows.alerts import outbox
 from flows.alerts.channels import Channel, ChannelError, RenderedReport, build_channel
-from flows.alerts.channels.file import report_paths
 from flows.alerts.channels.secrets import Secrets
 from flows.alerts.outbox import OutboxRow
 from flows.alerts.report import (
     Report,
     build_report,
+    report_paths,
     story_from_row,
 )
 from flows.settings import AlertChannel, AlertRule, Settings

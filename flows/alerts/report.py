@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -292,3 +293,8 @@ def render_json(report: Report) -> str:
         "matches_per_day": report.topic_days,
         "source_health": report.health,
     }, ensure_ascii=False, default=str)  # no indent: the C encoder, a fraction of the memory
+
+
+def report_paths(folder: Path, run_id: str, rule: str) -> dict[str, Path]:
+    """Where a rule's report of a run is written: FOLDER/RUN-RULE.html, .md and .json."""
+    return {ext: folder / f"{run_id}-{rule}.{ext}" for ext in ("html", "md", "json")}

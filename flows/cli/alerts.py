@@ -55,29 +55,18 @@ def _print_deliveries(rows: list[tuple], title: str) -> None:
         out.print("  nothing to send", highlight=False)
 
 
-def _preview(settings: Settings, rules: list[str], reports_dir: Path) -> None:
-    from flows.alerts.channels.file import report_paths
-    from flows.alerts.delivery import rule_report
+def _preview(settings: Settings, rules: list[str]) -> None:
+    from flows.alerts.preview import preview_alerts
 
-    now = datetime.now(UTC)
     with _warehouse(settings.data_dir) as con:
-        last = con.execute("SELECT max(run_id) FROM crawl_runs").fetchone()[0] or "preview"
-        for rule in settings.alerts.rules:
-            if rules and rule.name not in rules:
-                continue
-            counts = []
-            for channel in rule.channels:
-                rendered = rule_report(con, rule, channel, last, now)
-                counts.append([rule.name, channel, rendered.report.story_count])
-            paths = report_paths(reports_dir / "preview", "preview", rule.name)
-            paths["html"].parent.mkdir(parents=True, exist_ok=True)
-            for ext, path in paths.items():
-                path.write_text(getattr(rendered, "markdown" if ext == "md" else ext),
-                                encoding="utf-8")
-            out.print(rendered.markdown, markup=False, highlight=False)
-            print_table(out, ["rule", "channel", "stories it would send"], counts,
-                        title=f"dry run of {rule.name}: nothing sent, nothing marked")
-            out.print(f"preview: {paths['html']}", highlight=False)
+        previews = preview_alerts(con, settings, rules)
+    for preview in previews:
+        out.print(preview.markdown)
+        print_table(out, ["rule", "channel", "stories it would send"],
+                    [[preview.rule, channel, n]
+                     for channel, n in preview.stories_per_channel.items()],
+                    title=f"dry run of {preview.rule}: nothing sent, nothing marked")
+        out.print(f"preview: {preview.html}")
 
 
 @app.command()
@@ -104,7 +93,7 @@ def alerts(
                  f"rules: {', '.join(sorted(known)) or 'none'}")
     reports_dir = settings.data_dir / "reports"
     if dry_run:
-        _preview(settings, rule or [], reports_dir)
+        _preview(settings, rule or [])
         return
     with _warehouse(settings.data_dir) as con:
         if resend:

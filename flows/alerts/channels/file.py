@@ -14,11 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from flows.alerts.channels.base import ChannelBase, ChannelError, RenderedReport
+from flows.alerts.report import report_paths
 from flows.settings import AlertChannel
-
-
-def report_paths(folder: Path, run_id: str, rule: str) -> dict[str, Path]:
-    return {ext: folder / f"{run_id}-{rule}.{ext}" for ext in ("html", "md", "json")}
 
 
 class FileChannel(ChannelBase):

@@ -15,6 +15,7 @@ from flows.alerts.channels.base import (
     ChannelError,
     RenderedReport,
     clip,
+    message_blocks,
     split_blocks,
     utf16_len,
 )
@@ -46,19 +47,7 @@ def _story_block(story: Story, topic: str) -> str:
 
 
 def telegram_blocks(report: Report) -> list[str]:
-    counts = ", ".join(f"{t} {n}" for t, n in report.summary["topics"].items())
-    blocks = [f"<b>steppewatch — {esc(report.rule)}</b>\n"
-              f"Run {esc(report.run_id)} · {report.summary['stories']} new stories "
-              f"({esc(counts)})"]
-    shown: set[str] = set()
-    for section in report.sections:
-        for country, stories in section.countries:
-            fresh = [s for s in stories if s.article_id not in shown]
-            if fresh:
-                blocks.append(f"<b>{esc(section.topic)} · {esc(country)}</b>")
-                blocks += [_story_block(s, section.topic) for s in fresh]
-                shown.update(s.article_id for s in fresh)
-    return blocks
+    return message_blocks(report, esc, lambda text: f"<b>{text}</b>", _story_block)
 
 
 class TelegramChannel(ChannelBase):

@@ -8,6 +8,7 @@ from flows.alerts.channels.base import (
     ChannelBase,
     RenderedReport,
     clip,
+    message_blocks,
     split_blocks,
 )
 from flows.alerts.channels.http import post_json
@@ -40,19 +41,7 @@ def _story_block(story: Story, topic: str) -> str:
 
 
 def slack_blocks(report: Report) -> list[str]:
-    counts = ", ".join(f"{t} {n}" for t, n in report.summary["topics"].items())
-    blocks = [f"*steppewatch — {slack_escape(report.rule)}*\n"
-              f"Run {slack_escape(report.run_id)} · {report.summary['stories']} new stories "
-              f"({slack_escape(counts)})"]
-    shown: set[str] = set()
-    for section in report.sections:
-        for country, stories in section.countries:
-            fresh = [s for s in stories if s.article_id not in shown]
-            if fresh:
-                blocks.append(f"*{slack_escape(section.topic)} · {slack_escape(country)}*")
-                blocks += [_story_block(s, section.topic) for s in fresh]
-                shown.update(s.article_id for s in fresh)
-    return blocks
+    return message_blocks(report, slack_escape, lambda text: f"*{text}*", _story_block)
 
 
 class WebhookChannel(ChannelBase):

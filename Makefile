@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test nightly lint bench clean browser duckdb
+.PHONY: demo test test-fast nightly lint bench clean browser duckdb
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,15 @@ browser:
 		&& apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } \
 		|| echo "chromium not installed: browser tests will be skipped"
 
+# The whole suite (docs/TESTING.md), on TEST_WORKERS xdist workers (one per core); a worker
+# that runs out of tests takes some of the other's (worksteal), so the slow ones spread.
+TEST_WORKERS ?= 2
 test: $(STAMP) browser
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist worksteal
+
+# tests/unit only: no crawl, no Prefect, no demo, no subprocess of the command.
+test-fast: $(STAMP)
+	$(BIN)/pytest -q -n $(TEST_WORKERS) tests/unit
 
 # The stock DuckDB CLI on a warehouse, read-only, with the offline fts extension loaded
 # (find_stories, search_terms). DATA=data for the real warehouse.

@@ -31,6 +31,10 @@ SITES = ROOT / "tests" / "replay" / "sites"
 SPECIAL = ROOT / "tests" / "replay" / "special"
 BIN = Path(sys.executable).parent
 
+# The warehouse tables whose row counts the full demo records after its first run.
+DEMO_TABLES = ("sources", "captures", "articles", "article_topics", "run_errors",
+               "alert_deliveries")
+
 
 def free_port() -> int:
     with socket.socket() as sock:

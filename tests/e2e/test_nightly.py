@@ -9,22 +9,14 @@ import duckdb
 import pytest
 
 from crawlers.warc import read_response
-from tests.helpers import run_cli
+from tests.helpers import DEMO_TABLES as TABLES
 from warehouse.connection import WAREHOUSE_FILE
-
-TABLES = ("sources", "captures", "articles", "article_topics", "run_errors", "alert_deliveries")
 
 
 @pytest.fixture(scope="module")
-def two_runs(tmp_path_factory: pytest.TempPathFactory, prefect_api: str) -> dict:
-    data = tmp_path_factory.mktemp("demo")
-    env = {"PREFECT_API_URL": prefect_api}
-    first = run_cli(["--data", str(data), "demo"], env=env)
-    with duckdb.connect(str(data / WAREHOUSE_FILE), read_only=True) as con:
-        after_first = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in TABLES}
-    second = run_cli(["--data", str(data), "demo"], env=env)
-    return {"data": data, "first": first.stdout, "second": second.stdout,
-            "after_first": after_first}
+def two_runs(full_demo: dict) -> dict:
+    """Two full demos on one data folder (the session's, shared with test_queries_doc)."""
+    return full_demo
 
 
 def query(data: Path, sql: str) -> list[tuple]:

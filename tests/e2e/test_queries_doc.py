@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT, run_cli
-from warehouse.connection import open_warehouse
+from tests.helpers import ROOT, invoke
+from warehouse.connection import open_readonly
 from warehouse.search import index_ready
 
 DOC = ROOT / "docs" / "QUERIES.md"
@@ -31,10 +31,10 @@ def doc_examples() -> list[tuple[str, list[str]]]:
 
 
 @pytest.fixture(scope="module")
-def demo_data(tmp_path_factory: pytest.TempPathFactory, prefect_api: str) -> Path:
-    data = tmp_path_factory.mktemp("demo")
-    run_cli(["--data", str(data), "demo"], env={"PREFECT_API_URL": prefect_api})
-    with open_warehouse(data) as con:
+def demo_data(full_demo: dict) -> Path:
+    """The session's full demo warehouse (two runs; read-only here)."""
+    data = full_demo["data"]
+    with open_readonly(data) as con:  # other tests read it at the same time
         assert index_ready(con)  # the nightly load step refreshed the search index
     return data
 
@@ -59,11 +59,11 @@ def test_doc_example_returns_rows(example: str, argv: list[str], demo_data: Path
     args = _for_data(argv, demo_data, tmp_path)
     command = args[2]
     if command in ("sql", "search"):
-        result = run_cli([*args, "--format", "json"])
+        result = invoke([*args, "--format", "json"])
         rows = json.loads(result.stdout)
         assert rows, f"example {example} returned no rows"
     elif command == "export":
-        result = run_cli(args)
+        result = invoke(args)
         written = int(re.search(r"wrote (\d+) stories", result.stdout)[1])
         assert written > 0
         assert Path(args[args.index("--output") + 1]).stat().st_size > 0

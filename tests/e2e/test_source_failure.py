@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -31,7 +32,10 @@ def config_with_unreachable(tmp_path: Path) -> Path:
     with (config / "sources.toml").open("a") as fh:
         fh.write(UNREACHABLE)
     settings = config / "settings.toml"
-    settings.write_text(settings.read_text().replace("source_retries = 1", "source_retries = 0"))
+    text = settings.read_text().replace("source_retries = 1", "source_retries = 0")
+    # Refused connections are retried as often as ever, without 2 and 4 s pauses between.
+    text = re.sub(r"(?m)^retry_backoff_seconds = .*$", "retry_backoff_seconds = 0.1", text)
+    settings.write_text(text)
     return config
 
 

@@ -7,8 +7,10 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import duckdb
+
 from tests.helpers import KLOOP
-from warehouse.connection import open_warehouse
+from warehouse.connection import WAREHOUSE_FILE, open_warehouse
 from warehouse.crawl_state import seen_urls
 from warehouse.load import SourceRun, load_run
 from warehouse.runs import start_run, upsert_sources
@@ -34,7 +36,7 @@ def night(data: Path, day: int, errors: list[dict]) -> None:
 
 
 def held_back(data: Path, day: int) -> set[str]:
-    with open_warehouse(data) as con:
+    with duckdb.connect(str(data / WAREHOUSE_FILE), read_only=True) as con:  # fast to open
         return set(seen_urls(con, START + timedelta(days=day)))
 
 

@@ -247,6 +247,9 @@ def config_dir(tmp: Path, channels: str = "", rule_channels: str = '["file"]',
         if (CONFIG / name).exists():
             shutil.copy(CONFIG / name, folder / name)
     (folder / "settings.toml").write_text(f"""
+[replay]
+sites = "{SITES}"
+
 [[alerts.rules]]
 name = "rights"
 topics = ["police", "protest", "torture"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -134,8 +135,20 @@ def demo(
         summary = _run_nightly(data, server.address, "replay", only, since)
     _print_summary(summary)
     out.print(f"\nwarehouse: {data / 'steppewatch.duckdb'}")
-    out.print("try a query:\n  steppewatch --data " + str(data) + " sql \"select outlet, title, "
-              "topics from stories where len(topics) > 0 order by published_at desc limit 10\"")
+    command = _command_as_typed()
+    out.print(f"try a query:\n  {command} --data {data} sql \"select outlet, title, topics from "
+              "stories where len(topics) > 0 order by published_at desc limit 10\"")
+    out.print(f"check the evidence chain:\n  {command} --data {data} verify")
+
+
+def _command_as_typed() -> str:
+    """`steppewatch` when that is the command on PATH, else the path it was started by (as
+    `make demo` starts .venv/bin/steppewatch), so the hints work when pasted."""
+    started = Path(sys.argv[0])
+    on_path = shutil.which("steppewatch")
+    if on_path and Path(on_path).resolve() == started.resolve():
+        return "steppewatch"
+    return str(started) if started.name == "steppewatch" else "steppewatch"
 
 
 @app.command()

@@ -1,7 +1,7 @@
 """More of the mess of the real web, tested fast on saved HTML (no crawl): short briefs,
 headlines with scripts in them, listings whose pagination only goes backwards.
 
-The crawl of the same cases on the replay host mess.example is in tests/test_mess.py."""
+The crawl of the same cases on the replay host mess.example is in tests/e2e/test_mess.py."""
 
 from __future__ import annotations
 

@@ -87,12 +87,3 @@ def full_demo(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureR
             record.write_text(json.dumps({"first": first.stdout, "second": second.stdout,
                                           "after_first": after_first}))
     return {"data": data, **json.loads(record.read_text())}
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under xdist (`--dist loadgroup`) a module's tests run on one worker, so its module
-    fixtures (a demo, a crawl) are built once; modules marked with a shared group
-    (`full_demo`) run together on the worker that builds that session fixture."""
-    for item in items:
-        if not item.get_closest_marker("xdist_group"):
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))

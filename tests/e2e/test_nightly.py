@@ -12,8 +12,6 @@ from crawlers.warc import read_response
 from tests.helpers import DEMO_TABLES as TABLES
 from warehouse.connection import WAREHOUSE_FILE
 
-# Runs on the xdist worker that holds the session's full demo (tests/conftest.py).
-pytestmark = pytest.mark.xdist_group("full_demo")
 
 @pytest.fixture(scope="module")
 def two_runs(full_demo: dict) -> dict:

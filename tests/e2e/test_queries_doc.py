@@ -30,9 +30,6 @@ def doc_examples() -> list[tuple[str, list[str]]]:
     return found
 
 
-# Runs on the xdist worker that holds the session's full demo (tests/conftest.py).
-pytestmark = pytest.mark.xdist_group("full_demo")
-
 @pytest.fixture(scope="module")
 def demo_data(full_demo: dict) -> Path:
     """The session's full demo warehouse (two runs; read-only here)."""

@@ -73,6 +73,16 @@ class OrchestrationSettings:
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    """[web]: the workspace `steppewatch web` serves (docs/WEB.md). `base_url`, when set, is
+    where monitors reach it: reports then link each story to its story page there."""
+    host: str = "127.0.0.1"
+    port: int = field(default=8750, metadata={"min": 1})
+    base_url: str = ""
+    token_env: str = "STEPPEWATCH_WEB_TOKEN"  # names the variable holding the access token
+
+
+@dataclass(frozen=True)
 class AlertRule:
     name: str
     topics: tuple[str, ...]
@@ -111,6 +121,7 @@ class Settings:
     replay: ReplaySettings = field(default_factory=ReplaySettings)
     orchestration: OrchestrationSettings = field(default_factory=OrchestrationSettings)
     alerts: AlertSettings = field(default_factory=AlertSettings)
+    web: WebSettings = field(default_factory=WebSettings)
 
     @property
     def settings_file(self) -> Path:
@@ -127,7 +138,7 @@ class Settings:
 
 _SECTIONS: dict[str, type] = {
     "crawl": CrawlSettings, "extract": ExtractSettings, "schedule": ScheduleSettings,
-    "replay": ReplaySettings, "orchestration": OrchestrationSettings,
+    "replay": ReplaySettings, "orchestration": OrchestrationSettings, "web": WebSettings,
 }
 _KNOWN = ("data", *_SECTIONS, "alerts")
 _RULE_KEYS = tuple(f.name for f in fields(AlertRule))
@@ -281,4 +292,5 @@ def _settings(raw: dict, config_dir: Path, data_dir: Path | None) -> Settings:
         replay=_section(ReplaySettings, raw.get("replay", {}), "replay"),
         orchestration=_orchestration(raw.get("orchestration", {})),
         alerts=_alerts(raw.get("alerts", {})),
+        web=_section(WebSettings, raw.get("web", {}), "web"),
     )

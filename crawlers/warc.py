@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
@@ -66,6 +66,8 @@ class StoredResponse:
     status: int
     headers: dict[str, str]
     body: bytes
+    # The record's own WARC fields (WARC-Date, WARC-Record-ID, WARC-Payload-Digest, ...).
+    warc_headers: dict[str, str] = field(default_factory=dict)
 
 
 class WarcArchive:
@@ -140,7 +142,7 @@ def read_response(data_dir: Path, warc_file: str, offset: int) -> StoredResponse
         status = int(record.http_headers.get_statuscode() or 0)
         headers = {k.lower(): v for k, v in record.http_headers.headers}
         return StoredResponse(record.rec_headers.get_header("WARC-Target-URI"), status, headers,
-                              body)
+                              body, dict(record.rec_headers.headers))
 
 
 @dataclass(frozen=True)

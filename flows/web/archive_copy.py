@@ -25,7 +25,8 @@ __all__ = ["ARCHIVE_FRAME_CSP", "ARCHIVE_FRAME_SANDBOX", "ArchivedCapture", "arc
            "raw_record", "sanitised_page"]
 
 _COLUMNS = ("capture_id", "url", "kind", "http_status", "content_type", "content_sha1",
-            "fetched_at", "warc_file", "warc_offset", "warc_length", "run_id", "source_id")
+            "fetched_at", "warc_file", "warc_offset", "warc_length", "run_id", "source_id",
+            "article_id", "article_title")
 GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -46,6 +47,8 @@ class ArchivedCapture:
     warc_length: int
     run_id: str
     source_id: str
+    article_id: str | None  # the article first extracted from this capture, if any
+    article_title: str | None
     payload_digest: str | None = None  # WARC-Payload-Digest, "sha1:BASE32"
     warc_date: str | None = None
     warc_record_id: str | None = None

@@ -64,6 +64,12 @@ def _archive(data: Path, pages: list[tuple[str, bytes, str]]) -> list[str]:
                                 datetime(2026, 11, 1, 10, tzinfo=UTC).isoformat()))
     archive.close()
     write_rows(data / "runs" / "r1" / "kloop" / "captures.jsonl", rows)
+    write_rows(data / "runs" / "r1" / "kloop" / "extracted.jsonl", [{  # the first page only
+        "article_id": "a-pytki", "url": rows[0]["url"], "canonical_url": None,
+        "source_id": "kloop", "capture_id": rows[0]["capture_id"], "title": "Пытки в ИВС",
+        "text": "Родственники задержанного заявили.", "author": None, "published_at": None,
+        "language": "ru", "description": None, "encoding": "utf-8", "text_sha1": "x",
+        "extracted_at": rows[0]["fetched_at"]}])
     with open_warehouse(data) as con:
         upsert_sources(con, [KLOOP])
         start_run(con, "r1", datetime.now(UTC), "replay", None, "v1")
@@ -102,6 +108,8 @@ def test_archived_capture_reads_the_row_and_the_records_warc_fields(archived) ->
     assert capture.warc_record_id != other.warc_record_id
     assert capture.warc_date.startswith(str(datetime.now(UTC).year))
     assert capture.response_headers["content-type"] == "text/html; charset=utf-8"
+    assert (capture.article_id, capture.article_title) == ("a-pytki", "Пытки в ИВС")
+    assert (other.article_id, other.article_title) == (None, None)
 
 
 def test_a_changed_payload_does_not_match_its_recorded_digest(archived) -> None:

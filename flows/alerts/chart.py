@@ -8,6 +8,9 @@ from datetime import date, timedelta
 DAYS = 14
 WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 560, 150, 28, 20, 24
 PALETTE = ("#c0392b", "#2471a3", "#b9770e", "#239b56", "#7d3c98", "#566573")
+# Light tints of PALETTE, the background of a topic's highlighted words (dark text stays
+# readable on them); the chart bar and the highlight of a topic share their hue.
+TINTS = ("#f8c9c4", "#c6def1", "#fbe0a6", "#c3ecd2", "#e3cdee", "#dde1e4")
 
 
 @dataclass
@@ -38,6 +41,10 @@ class Chart:
 
 def topic_colors(topics: list[str]) -> dict[str, str]:
     return {t: PALETTE[i % len(PALETTE)] for i, t in enumerate(topics)}
+
+
+def topic_tints(topics: list[str]) -> dict[str, str]:
+    return {t: TINTS[i % len(TINTS)] for i, t in enumerate(topics)}
 
 
 def chart(counts: list[dict], topics: list[str], end_day: date) -> Chart:

@@ -84,14 +84,16 @@ def new_matches(con: duckdb.DuckDBPyConnection, rule: AlertRule,
 
 
 def rule_report(con: duckdb.DuckDBPyConnection, rule: AlertRule, channel: str, run_id: str,
-                now: datetime) -> RenderedReport:
-    """The rule's report of the stories not yet delivered to (nor claimed for) the channel."""
+                now: datetime, base_url: str = "") -> RenderedReport:
+    """The rule's report of the stories not yet delivered to (nor claimed for) the channel.
+    `base_url` ([web] base_url): where the workspace's story and archive pages are."""
     stories = [story_from_row(row) for row in new_matches(con, rule, channel)]
     health = _dicts(con.execute(statement("health/run_health"), {"run_id": run_id}))
+    gaps = _dicts(con.execute(statement("health/coverage_gap_counts"), {"run_id": run_id}))
     days = _dicts(con.execute(statement("alerts/topic_days"),
                               {**_rule_params(rule), "end_day": now.date()}))
     report: Report = build_report(rule.name, list(rule.topics), run_id, stories, health, days,
-                                  now)
+                                  now, gaps, base_url)
     return RenderedReport(report)
 
 
@@ -166,7 +168,7 @@ def alert_rule(con: duckdb.DuckDBPyConnection, settings: Settings, rule: AlertRu
         deliveries += _retry_open(con, rule, channel, secrets)
         if outbox.has_run(con, rule.name, channel.name, run_id):
             continue  # a resumed run: this run's message exists and was handled above
-        rendered = rule_report(con, rule, channel.name, run_id, now)
+        rendered = rule_report(con, rule, channel.name, run_id, now, settings.web.base_url)
         record = record or rendered
         if config.type == "file":
             paths = report_paths(Path(getattr(channel, "folder", reports_dir)), run_id, rule.name)

@@ -35,7 +35,7 @@ def preview_alerts(con: duckdb.DuckDBPyConnection, settings: Settings,
             continue
         counts = {}
         for channel in rule.channels:
-            rendered = rule_report(con, rule, channel, latest, now)
+            rendered = rule_report(con, rule, channel, latest, now, settings.web.base_url)
             counts[channel] = rendered.report.story_count
         paths = report_paths(folder, "preview", rule.name)
         folder.mkdir(parents=True, exist_ok=True)

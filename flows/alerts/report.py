@@ -12,20 +12,50 @@ import html
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader
 
-from flows.alerts.chart import Chart, chart, topic_colors
+from flows.alerts.chart import Chart, chart, topic_colors, topic_tints
+from flows.alerts.health import SourceHealth, health_table
+from flows.alerts.matches import Segment, TermHit, parse_matches, snippet
 from flows.alerts.near_duplicates import sketch, sketch_groups
 
-SNIPPET_CHARS = 320
 COUNTRY_NAMES = {"KZ": "Kazakhstan", "KG": "Kyrgyzstan", "TJ": "Tajikistan",
                  "UZ": "Uzbekistan", "TM": "Turkmenistan"}
+LAST_GROUPS = ("Regional", "Country unknown")  # after the countries, which go A to Z
+
+
+@dataclass(frozen=True)
+class Capture:
+    """Where the page the story was extracted from is archived: its WARC record."""
+    capture_id: str | None
+    warc_file: str | None
+    warc_offset: int | None
+    fetched_at: datetime | None
+    sha1: str | None
+
+    @property
+    def reference(self) -> str:
+        """One line a monitor can cite: capture, WARC file and offset, fetch time, SHA-1."""
+        parts = [f"capture {self.capture_id or 'unknown'}"]
+        if self.warc_file:
+            parts.append(f"{self.warc_file} at byte {self.warc_offset}")
+        if self.fetched_at:
+            parts.append(f"fetched {_utc(self.fetched_at)}")
+        if self.sha1:
+            parts.append(f"payload SHA-1 {self.sha1}")
+        return " · ".join(parts)
+
+
+def _utc(moment: datetime) -> str:
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
 @dataclass
@@ -39,14 +69,24 @@ class Story:
     published_at: datetime | None
     topics: list[str]
     score: float
-    snippet: list[tuple[str, bool]]  # (text, highlighted) segments
-    terms: dict[str, list[str]] = field(default_factory=dict)
+    snippet: list[Segment]  # plain parts, and highlighted parts naming their topics
+    matches: dict[str, list[TermHit]] = field(default_factory=dict)  # per topic: why
+    capture: Capture = field(default_factory=lambda: Capture(None, None, None, None, None))
+    page_url: str | None = None  # the story's page in the workspace, when [web] base_url is set
+    archive_url: str | None = None  # its archived copy there
     sketch: frozenset[int] = field(default=frozenset(), repr=False)  # of title and text
     also: list[Story] = field(default_factory=list)  # the same story at other outlets
 
     @property
-    def snippet_text(self) -> str:
-        return "".join(f"**{t}**" if hit else t for t, hit in self.snippet)
+    def terms(self) -> dict[str, list[str]]:
+        """Per topic, the distinct words that matched."""
+        return {t: sorted({w for h in hits for w in h.surfaces})
+                for t, hits in self.matches.items()}
+
+    @property
+    def headline_url(self) -> str:
+        """The headline's link: the workspace's story page if there is one, else the page."""
+        return self.page_url or self.url
 
     @property
     def day(self) -> str:
@@ -58,17 +98,23 @@ class Story:
             return COUNTRY_NAMES.get(self.countries[0], self.countries[0])
         return "Regional" if self.countries else "Country unknown"
 
-    def other_topics(self, topic: str) -> list[str]:
-        return [t for t in self.topics if t != topic]
-
     def article_ids(self) -> list[str]:
         return [self.article_id, *(s.article_id for s in self.also)]
 
 
-@dataclass
-class Section:
+@dataclass(frozen=True)
+class TopicStyle:
+    """A topic's look in the report: CSS class, chart colour and highlight tint."""
     topic: str
-    countries: list[tuple[str, list[Story]]]
+    css_class: str
+    color: str
+    tint: str
+
+
+@dataclass
+class CountryGroup:
+    country: str
+    stories: list[Story]  # newest first
 
 
 @dataclass
@@ -76,13 +122,13 @@ class Report:
     rule: str
     run_id: str
     generated_at: datetime
-    stories: list[Story]  # lead stories; reprints hang off each in `also`
-    sections: list[Section]
+    stories: list[Story]  # lead stories, newest first; reprints hang off each in `also`
+    groups: list[CountryGroup]  # the same stories by country, each listed once
     summary: dict[str, Any]
     chart: Chart
-    colors: dict[str, str]
-    health: list[dict[str, Any]]
-    health_columns: list[str]
+    topics: dict[str, TopicStyle]  # every topic shown: the rule's first, then the others
+    health: list[dict[str, Any]]  # run_health rows as stored (the JSON report)
+    health_table: list[SourceHealth]  # the same in words (HTML, Markdown)
     topic_days: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -93,43 +139,22 @@ class Report:
     def story_count(self) -> int:
         return len(self.article_ids)
 
-
-def _text_spans(topic_matches: list[dict[str, Any]]) -> tuple[list[tuple[int, int]], dict]:
-    spans, terms = [], {}
-    for entry in topic_matches or []:
-        matches = entry["matches"]
-        matches = json.loads(matches) if isinstance(matches, str) else matches
-        terms[entry["topic"]] = sorted({m["surface"] for m in matches})
-        spans += [(m["start"], m["end"]) for m in matches if m["field"] == "text"]
-    return sorted(spans), terms
-
-
-def snippet(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
-    """A window of the text around the first match, split into plain and highlighted parts."""
-    first = spans[0][0] if spans else 0
-    start = max(0, first - SNIPPET_CHARS // 3)
-    end = min(len(text), start + SNIPPET_CHARS)
-    parts, cursor = [], start
-    for s, e in spans:
-        if s < cursor or e > end:
-            continue
-        parts += [(text[cursor:s], False), (text[s:e], True)]
-        cursor = e
-    parts.append((text[cursor:end], False))
-    if start > 0:
-        parts.insert(0, ("…", False))
-    if end < len(text):
-        parts.append(("…", False))
-    return [p for p in parts if p[0]]
+    def story_topics(self, story: Story) -> list[TopicStyle]:
+        """The story's topics in the report's order (legend, colours)."""
+        return [style for topic, style in self.topics.items() if topic in story.topics
+                or topic in story.matches]
 
 
 def story_from_row(row: dict[str, Any]) -> Story:
-    spans, terms = _text_spans(row["topic_matches"])
+    found = parse_matches(row["topic_matches"])
     return Story(
         article_id=row["article_id"], title=row["title"] or row["url"], url=row["url"],
         outlet=row["outlet"], countries=list(row["countries"] or []), language=row["language"],
         published_at=row["published_at"], topics=list(row["topics"] or []),
-        score=float(row["top_score"] or 0), snippet=snippet(row["text"], spans), terms=terms,
+        score=float(row["top_score"] or 0), snippet=snippet(row["text"], found.spans),
+        matches=found.by_topic,
+        capture=Capture(row.get("capture_id"), row.get("warc_file"), row.get("warc_offset"),
+                        row.get("fetched_at"), row.get("content_sha1")),
         sketch=sketch(f"{row['title'] or ''}\n{row['text']}"),  # the text itself is not kept
     )
 
@@ -149,16 +174,44 @@ def fold_reprints(stories: list[Story]) -> list[Story]:
                   reverse=True)
 
 
-def _sections(stories: list[Story], topics: list[str]) -> list[Section]:
-    sections = []
-    for topic in topics:
-        by_country: dict[str, list[Story]] = {}
-        for story in stories:
-            if topic in story.topics:
-                by_country.setdefault(story.country, []).append(story)
-        if by_country:
-            sections.append(Section(topic, sorted(by_country.items())))
-    return sections
+def country_groups(leads: list[Story]) -> list[CountryGroup]:
+    """Each lead story once, under its country (A to Z, then regional and unknown), keeping
+    the leads' order (newest first) inside a country."""
+    by_country: dict[str, list[Story]] = {}
+    for story in leads:
+        by_country.setdefault(story.country, []).append(story)
+    order = sorted(by_country, key=lambda c: (c in LAST_GROUPS, LAST_GROUPS.index(c)
+                                              if c in LAST_GROUPS else 0, c))
+    return [CountryGroup(c, by_country[c]) for c in order]
+
+
+def _css_class(topic: str, taken: set[str]) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", topic.lower()).strip("-")
+    name = f"t-{slug}" if slug else "t"
+    while name in taken:  # two topic names that differ only in punctuation or case
+        name += "-x"
+    taken.add(name)
+    return name
+
+
+def topic_styles(rule_topics: list[str], stories: list[Story]) -> dict[str, TopicStyle]:
+    """The rule's topics (the chart's colours), then any other topic a story carries."""
+    others = sorted({t for s in stories for t in [*s.topics, *s.matches]} - set(rule_topics))
+    order = [*rule_topics, *others]
+    colors, tints, taken = topic_colors(order), topic_tints(order), set()
+    return {t: TopicStyle(t, _css_class(t, taken), colors[t], tints[t]) for t in order}
+
+
+def link_workspace(stories: list[Story], base_url: str) -> None:
+    """With [web] base_url set, each story (and reprint) links to its story page and its
+    archived copy in the workspace; an address that is not http(s) links nothing."""
+    base = base_url.strip().rstrip("/")
+    if not is_web_url(base):
+        return
+    for story in [*stories, *(o for s in stories for o in s.also)]:
+        story.page_url = f"{base}/stories/{quote(story.article_id, safe='')}"
+        if story.capture.capture_id:
+            story.archive_url = f"{base}/archive/{quote(story.capture.capture_id, safe='')}"
 
 
 def _summary(stories: list[Story], leads: list[Story], topics: list[str]) -> dict[str, Any]:
@@ -172,17 +225,19 @@ def _summary(stories: list[Story], leads: list[Story], topics: list[str]) -> dic
 
 def build_report(rule: str, rule_topics: list[str], run_id: str, stories: list[Story],
                  health: list[dict[str, Any]], topic_days: list[dict[str, Any]],
-                 generated_at: datetime) -> Report:
-    """Group, fold reprints, count and chart the stories of one rule's report."""
+                 generated_at: datetime, gaps: list[dict[str, Any]] | None = None,
+                 base_url: str = "") -> Report:
+    """Fold reprints, group by country, count, chart and describe the sources' health for
+    one rule's report. `gaps`: coverage gaps of the run per source and reason."""
     leads = fold_reprints(stories)
-    topics = [t for t in rule_topics if any(t in s.topics for s in stories)] or rule_topics
+    link_workspace(leads, base_url)
     end_day = generated_at.date() if isinstance(generated_at, datetime) else date.today()
     return Report(
         rule=rule, run_id=run_id, generated_at=generated_at, stories=leads,
-        sections=_sections(leads, topics), summary=_summary(stories, leads, rule_topics),
-        chart=chart(topic_days, rule_topics, end_day), colors=topic_colors(rule_topics),
-        health=health, health_columns=list(health[0]) if health else [],
-        topic_days=topic_days,
+        groups=country_groups(leads), summary=_summary(stories, leads, rule_topics),
+        chart=chart(topic_days, rule_topics, end_day),
+        topics=topic_styles(rule_topics, stories),
+        health=health, health_table=health_table(health, gaps or []), topic_days=topic_days,
     )
 
 
@@ -218,8 +273,9 @@ def markdown_line(value: Any) -> str:
     return _line_start(markdown_escape(value))
 
 
-def markdown_snippet(parts: list[tuple[str, bool]]) -> str:
-    """A snippet's segments as one Markdown line, the highlighted ones in bold."""
+def markdown_snippet(parts: list[Segment]) -> str:
+    """A snippet's segments as one Markdown line, the highlighted ones in bold (the story's
+    "matched" lines name their topics: nothing is put between a word and the text after it)."""
     return _line_start("".join(f"**{markdown_escape(text)}**" if hit else markdown_escape(text)
                                for text, hit in parts))
 
@@ -273,15 +329,27 @@ def render_markdown(report: Report) -> str:
     return _MD_ENV.get_template("report.md.j2").render(r=report)
 
 
+def _archive_json(s: Story) -> dict[str, Any]:
+    c = s.capture
+    return {"capture_id": c.capture_id, "warc_file": c.warc_file, "warc_offset": c.warc_offset,
+            "fetched_at": c.fetched_at.isoformat() if c.fetched_at else None,
+            "content_sha1": c.sha1, "archive_url": s.archive_url}
+
+
 def _story_json(s: Story) -> dict[str, Any]:
     return {
-        "article_id": s.article_id, "title": s.title, "url": s.url, "outlet": s.outlet,
-        "published_at": s.published_at.isoformat() if s.published_at else None,
+        "article_id": s.article_id, "title": s.title, "url": s.url, "story_url": s.page_url,
+        "outlet": s.outlet, "published_at": s.published_at.isoformat() if s.published_at else None,
         "language": s.language, "countries": s.countries, "topics": s.topics, "score": s.score,
-        "snippet": [{"text": t, "highlighted": hit} for t, hit in s.snippet],
+        "snippet": [{"text": p.text, "highlighted": bool(p.topics), "topics": list(p.topics)}
+                    for p in s.snippet],
+        "matches": {t: [{"term": h.term, "surfaces": list(h.surfaces), "in_title": h.in_title}
+                        for h in hits] for t, hits in s.matches.items()},
         "matched_terms": s.terms,
+        "archive": _archive_json(s),
         "also_reported_by": [{"article_id": o.article_id, "outlet": o.outlet, "url": o.url,
-                              "title": o.title} for o in s.also],
+                              "story_url": o.page_url, "title": o.title,
+                              "archive": _archive_json(o)} for o in s.also],
     }
 
 
@@ -292,6 +360,7 @@ def render_json(report: Report) -> str:
         "stories": [_story_json(s) for s in report.stories],
         "matches_per_day": report.topic_days,
         "source_health": report.health,
+        "source_health_in_words": [asdict(h) for h in report.health_table],
     }, ensure_ascii=False, default=str)  # no indent: the C encoder, a fraction of the memory
 
 

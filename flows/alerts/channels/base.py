@@ -107,20 +107,15 @@ def clip(text: str, limit: int) -> str:
 
 
 def message_blocks(report: Report, escape: Callable[[str], str], bold: Callable[[str], str],
-                   story_block: Callable[[Story, str], str]) -> list[str]:
-    """A chat message's blocks: a heading with the counts, then per topic and country a
-    bold line and each story not shown yet. `escape` makes text safe in the channel's
-    markup, `bold` wraps escaped text, `story_block` renders one story under a topic."""
+                   story_block: Callable[[Story], str]) -> list[str]:
+    """A chat message's blocks: a heading with the counts, then per country a bold line and
+    each of its stories, once. `escape` makes text safe in the channel's markup, `bold` wraps
+    escaped text, `story_block` renders one story."""
     counts = ", ".join(f"{t} {n}" for t, n in report.summary["topics"].items())
     blocks = [f"{bold(escape(f'steppewatch — {report.rule}'))}\n"
               f"Run {escape(report.run_id)} · {report.summary['stories']} new stories "
               f"({escape(counts)})"]
-    shown: set[str] = set()
-    for section in report.sections:
-        for country, stories in section.countries:
-            fresh = [s for s in stories if s.article_id not in shown]
-            if fresh:
-                blocks.append(bold(escape(f"{section.topic} · {country}")))
-                blocks += [story_block(s, section.topic) for s in fresh]
-                shown.update(s.article_id for s in fresh)
+    for group in report.groups:
+        blocks.append(bold(escape(group.country)))
+        blocks += [story_block(s) for s in group.stories]
     return blocks

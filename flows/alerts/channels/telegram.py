@@ -34,10 +34,9 @@ def _link(url: str, label: str) -> str:
     return f'<a href="{esc(safe_href(url))}">{esc(clip(label, 300))}</a>'
 
 
-def _story_block(story: Story, topic: str) -> str:
+def _story_block(story: Story) -> str:
     snippet = "".join(f"<b>{esc(t)}</b>" if hit else esc(t) for t, hit in story.snippet)
-    meta = f"{story.outlet} · {story.day} · {story.language or '?'}"
-    meta += "".join(f" · {t}" for t in story.other_topics(topic))
+    meta = f"{story.outlet} · {story.day} · {story.language or '?'} · {', '.join(story.topics)}"
     lines = [_link(story.url, story.title), f"<i>{esc(clip(meta, 300))}</i>", snippet]
     if story.also:
         more = f" and {len(story.also) - 10} more" if len(story.also) > 10 else ""

@@ -27,12 +27,12 @@ def _link(url: str, label: str) -> str:
     return f"<{href}|{slack_escape(clip(label, 250))}>"
 
 
-def _story_block(story: Story, topic: str) -> str:
+def _story_block(story: Story) -> str:
     snippet = "".join(f"*{slack_escape(t)}*" if hit else slack_escape(t)
                       for t, hit in story.snippet)
     lines = [_link(story.url, story.title),
-             slack_escape(f"{story.outlet} · {story.day} · {story.language or '?'}"
-                          + "".join(f" · {t}" for t in story.other_topics(topic))),
+             slack_escape(f"{story.outlet} · {story.day} · {story.language or '?'} · "
+                          + ", ".join(story.topics)),
              f"> {clip(snippet, 700)}"]
     if story.also:
         lines.append("Also reported by: " + ", ".join(_link(o.url, o.outlet)

@@ -6,7 +6,8 @@ WITH gaps AS (
           WHERE run_id = $run_id GROUP BY ALL)
     GROUP BY source_id
 )
-SELECT h.source_id, h.status, h.pages_fetched, h.article_pages, h.skipped_seen,
+SELECT h.source_id, h.outlet, h.status, h.message, h.failed_in_a_row, h.empty_in_a_row,
+       h.pages_fetched, h.article_pages, h.skipped_seen,
        h.not_modified, h.revisited, h.articles_new, h.versions_new, h.errors,
        h.errors_by_kind::VARCHAR AS errors_by_kind, h.coverage_gaps, g.gap_reasons, h.held_back, h.seconds,
        CASE WHEN h.status <> 'ok' THEN 'failed: ' || coalesce(h.message, '')

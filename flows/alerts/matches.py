@@ -1,0 +1,99 @@
+"""Why a story matched: the query terms that fired per topic, and a snippet whose
+highlighted words name the topics they count for.
+
+The tagger stores per topic a JSON list of {term, surface, field, start, end}: `term` is the
+query term as written in topics.toml (`пытк*`), `surface` the words of the text it matched.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+SNIPPET_CHARS = 320
+
+
+@dataclass(frozen=True)
+class TermHit:
+    """One query term of a topic and the distinct words it matched, in order of appearance."""
+    term: str
+    surfaces: tuple[str, ...]
+    in_title: bool  # matched in the headline (the snippet shows only text matches)
+
+
+class Segment(NamedTuple):
+    """A piece of a snippet; `topics` empty for plain text, else the topics the word counts
+    for (so `for text, hit in snippet` still reads it as highlighted or not)."""
+    text: str
+    topics: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Matches:
+    by_topic: dict[str, list[TermHit]]
+    spans: list[tuple[int, int, tuple[str, ...]]]  # text offsets, topics of each span
+
+    @property
+    def surfaces(self) -> dict[str, list[str]]:
+        """Per topic, the distinct words matched (sorted): the JSON report's matched_terms."""
+        return {t: sorted({s for h in hits for s in h.surfaces})
+                for t, hits in self.by_topic.items()}
+
+
+def _entries(topic_matches: list[dict[str, Any]] | None) -> list[tuple[str, list[dict]]]:
+    out = []
+    for entry in topic_matches or []:
+        matches = entry["matches"]
+        out.append((entry["topic"], json.loads(matches) if isinstance(matches, str) else
+                    list(matches or [])))
+    return out
+
+
+def _term_hits(matches: list[dict[str, Any]]) -> list[TermHit]:
+    surfaces: dict[str, list[str]] = {}
+    in_title: dict[str, bool] = {}
+    for m in sorted(matches, key=lambda m: (m["field"] != "title", m["start"])):
+        term = m.get("term") or m["surface"]
+        found = surfaces.setdefault(term, [])
+        if m["surface"] not in found:
+            found.append(m["surface"])
+        in_title[term] = in_title.get(term, False) or m["field"] == "title"
+    return [TermHit(t, tuple(s), in_title[t]) for t, s in surfaces.items()]
+
+
+def parse_matches(topic_matches: list[dict[str, Any]] | None) -> Matches:
+    """article_topics.matches of one story, per topic, as term hits and text spans."""
+    by_topic: dict[str, list[TermHit]] = {}
+    span_topics: dict[tuple[int, int], list[str]] = {}
+    for topic, matches in _entries(topic_matches):
+        by_topic[topic] = _term_hits(matches)
+        for m in matches:
+            if m["field"] == "text":
+                topics = span_topics.setdefault((m["start"], m["end"]), [])
+                if topic not in topics:
+                    topics.append(topic)
+    spans = [(s, e, tuple(t)) for (s, e), t in sorted(span_topics.items(),
+                                                      key=lambda x: (x[0][0], -x[0][1]))]
+    return Matches(by_topic, spans)
+
+
+def snippet(text: str, spans: list[tuple[int, int, tuple[str, ...]]],
+            size: int = SNIPPET_CHARS) -> list[Segment]:
+    """A window of the text around the first match, split into plain and highlighted parts;
+    a span overlapping one already shown (a word inside a phrase) is left out."""
+    first = spans[0][0] if spans else 0
+    start = max(0, first - size // 3)
+    end = min(len(text), start + size)
+    parts, cursor = [], start
+    for s, e, topics in spans:
+        if s < cursor or e > end:
+            continue
+        parts += [Segment(text[cursor:s], ()), Segment(text[s:e], topics)]
+        cursor = e
+    parts.append(Segment(text[cursor:end], ()))
+    if start > 0:
+        parts.insert(0, Segment("…", ()))
+    if end < len(text):
+        parts.append(Segment("…", ()))
+    return [p for p in parts if p.text]

@@ -3,6 +3,7 @@ its commands on the shared Typer app (flows.cli.app), in the order the help list
 # isort: skip_file
 
 from flows.cli.app import app
-from flows.cli import run, alerts, tagging, warehouse  # noqa: F401  (registers the commands)
+from flows.cli import run, alerts, tagging, warehouse, web  # noqa: F401  (registers the commands)
+from flows.cli import feedback  # noqa: F401  (registers the commands)
 
 __all__ = ["app"]

@@ -1,0 +1,84 @@
+"""Pages from Jinja2 templates (flows/web/templates), autoescaped: scraped text is always
+shown as text. Each page gets the interface language's labels, the topics' labels and
+colours, and the CSRF token of the one form that writes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from flows.web.highlight import segments, snippet, spans
+from flows.web.i18n import Translator, request_language
+from flows.web.security import csrf_token, set_csrf_cookie
+
+TOPIC_COLOURS = 6  # .topic-0 … .topic-5 in style.css; topics beyond share them in turn
+
+
+@dataclass(frozen=True)
+class TopicLabels:
+    """Topic ids in topics.toml order, their labels, and a colour class each."""
+    labels: dict[str, str]
+
+    def label(self, topic: str) -> str:
+        return self.labels.get(topic, topic)
+
+    def colour(self, topic: str) -> str:
+        order = list(self.labels)
+        index = order.index(topic) if topic in order else len(order)
+        return f"topic-{index % TOPIC_COLOURS}"
+
+    def names(self, topics: tuple[str, ...]) -> str:
+        return ", ".join(self.label(t) for t in topics)
+
+    def classes(self, topics: tuple[str, ...]) -> str:
+        return " ".join(self.colour(t) for t in topics)
+
+
+def _when(value: datetime | date | None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M UTC")
+    return value.isoformat()
+
+
+def _size(n: int | None) -> str:
+    n = n or 0
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n} B"
+
+
+def environment() -> Environment:
+    env = Environment(loader=PackageLoader("flows.web", "templates"),
+                      autoescape=select_autoescape(default=True, default_for_string=True),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["when"] = _when
+    env.filters["size"] = _size
+    env.globals.update(segments=segments, snippet=snippet, spans=spans, urlencode=urlencode)
+    return env
+
+
+class Renderer:
+    def __init__(self, topics: TopicLabels, base_path: str = "") -> None:
+        self.env = environment()
+        self.topics = topics
+
+    def page(self, request: Request, template: str, status: int = 200,
+             **context: Any) -> HTMLResponse:
+        t = Translator(request_language(request))
+        token = csrf_token(request)
+        html = self.env.get_template(template).render(
+            t=t, request=request, topics=self.topics, csrf=token, **context)
+        response = HTMLResponse(html, status_code=status)
+        if request.cookies.get("csrf") != token:
+            set_csrf_cookie(response, token, request.url.scheme == "https")
+        return response

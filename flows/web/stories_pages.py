@@ -1,0 +1,152 @@
+"""The stories list (filters, search, exports) and the story page."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import shutil
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from starlette.background import BackgroundTask
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+
+from flows.alerts.near_duplicates import SIMILAR, similarity, sketch
+from flows.textdiff import condensed, word_diff
+from flows.web.filters import FilterError, filter_query, parse_filter, parse_page
+from flows.web.state import WebState
+from warehouse.export import write_relation
+from warehouse.stories import (
+    PAGE_SIZE,
+    StoryFilter,
+    StoryRow,
+    filter_choices,
+    list_stories,
+    neighbour_leads,
+    story_detail,
+    story_rows,
+    story_versions,
+)
+
+SEARCH_LIMIT = 5000  # a search narrows the list to at most this many best hits
+EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json",
+                  "parquet": "application/vnd.apache.parquet"}
+
+
+class SearchFailed(ValueError):
+    """The search query could not be run (its syntax, or no index yet); shown on the page."""
+
+
+def _search_ids(con: Any, query: str) -> list[str] | None:
+    """Article ids the query finds, best first; None when there is no query."""
+    if not query:
+        return None
+    from warehouse.search import SearchIndexMissing, search_stories
+
+    try:
+        return [hit.article_id for hit in search_stories(con, query, limit=SEARCH_LIMIT)]
+    except SearchIndexMissing as error:
+        raise SearchFailed(str(error)) from None
+    except ValueError as error:  # the query's syntax
+        raise SearchFailed(str(error).splitlines()[0]) from None
+
+
+def stories(request: Request) -> Response:
+    state: WebState = request.app.state.web
+    try:
+        story_filter, page = parse_filter(request.query_params), parse_page(request.query_params)
+    except FilterError as error:
+        return state.renderer.page(request, "error.html.j2", 400, message=str(error))
+    search_error = None
+    with state.access.reading(search=bool(story_filter.query)) as con:
+        choices = filter_choices(con)
+        try:
+            ids = _search_ids(con, story_filter.query)
+        except SearchFailed as error:
+            search_error, ids = str(error), []
+        result = list_stories(con, story_filter, ids, offset=(page - 1) * PAGE_SIZE)
+    pages = max((result.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    return state.renderer.page(
+        request, "stories.html.j2", f=story_filter, result=result, page=page, pages=pages,
+        choices=choices, search_error=search_error, query=filter_query(story_filter),
+        newer=filter_query(story_filter, page - 1) if page > 1 else None,
+        older=filter_query(story_filter, page + 1) if page < pages else None)
+
+
+def export(request: Request) -> Response:
+    """The current selection (all its pages) as CSV, JSON or Parquet."""
+    state: WebState = request.app.state.web
+    fmt = request.path_params["fmt"]
+    try:
+        story_filter = parse_filter(request.query_params)
+    except FilterError as error:
+        return Response(f"{error}\n", status_code=400, media_type="text/plain")
+    folder = Path(tempfile.mkdtemp(prefix="steppewatch-export-"))
+    output = folder / f"stories.{fmt}"
+    try:
+        _write_export(state, story_filter, fmt, output)
+    except SearchFailed as error:
+        shutil.rmtree(folder, ignore_errors=True)
+        return Response(f"{error}\n", status_code=400, media_type="text/plain")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return FileResponse(output, media_type=EXPORT_FORMATS[fmt],
+                        filename=f"steppewatch-stories-{stamp}.{fmt}",
+                        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))
+
+
+def _write_export(state: WebState, story_filter: StoryFilter, fmt: str, output: Path) -> None:
+    from warehouse.export import staging_file
+
+    if fmt == "json":
+        with state.access.reading(search=bool(story_filter.query)) as con:
+            relation = story_rows(con, story_filter, _search_ids(con, story_filter.query))
+            names, rows = relation.columns, relation.fetchall()
+        records = [dict(zip(names, row, strict=True)) for row in rows]
+        output.write_text(json.dumps(records, ensure_ascii=False, default=str, indent=1),
+                          encoding="utf-8")
+        return
+    with state.access.exporting(staging_file(output), search=bool(story_filter.query)) as con:
+        relation = story_rows(con, story_filter, _search_ids(con, story_filter.query))
+        write_relation(relation, fmt, output)
+
+
+def also_reported(con: Any, story: StoryRow) -> list[dict[str, Any]]:
+    """Near-identical stories of other outlets within three days, most similar first."""
+    mine = sketch(story.text)
+    found = []
+    for lead in neighbour_leads(con, story):
+        score = similarity(mine, sketch(lead["lead"]))
+        if score >= SIMILAR:
+            found.append({**lead, "similarity": score})
+    return sorted(found, key=lambda r: -r["similarity"])
+
+
+def versions_with_changes(con: Any, article_id: str) -> list[dict[str, Any]]:
+    """Each version with what changed from the one before it (word by word)."""
+    out: list[dict[str, Any]] = []
+    previous = None
+    for version in story_versions(con, article_id):
+        changes = condensed(word_diff(previous.text, version.text)) if previous else []
+        title_changed = previous is not None and previous.title != version.title
+        out.append({"version": version, "changes": changes, "title_changed": title_changed,
+                    "previous_title": previous.title if previous else None})
+        previous = version
+    return out
+
+
+def story(request: Request) -> Response:
+    state: WebState = request.app.state.web
+    article_id = request.path_params["article_id"]
+    with state.access.reading() as con:
+        detail = story_detail(con, article_id)
+        if detail is None:
+            return state.renderer.page(request, "error.html.j2", 404, message_key="story.not_found")
+        context = {"detail": detail, "story": detail.story,
+                   "also": also_reported(con, detail.story),
+                   "versions": versions_with_changes(con, article_id),
+                   "corrections": state.corrections_of(con, article_id)}
+    return state.renderer.page(request, "story.html.j2", form_key=secrets.token_urlsafe(16),
+                               **context)

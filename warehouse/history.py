@@ -1,0 +1,44 @@
+"""Reading the run history for people: outlets with their latest health, an outlet's
+recent runs, the runs of the warehouse and one run's outlets. Statements:
+warehouse/statements/history/."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import duckdb
+
+from warehouse.sql import statement
+
+
+def source_overview(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Every outlet with its latest run's figures, gaps by reason and stale counts."""
+    return _with_error_kinds(con.execute(statement("history/sources")))
+
+
+def source_runs(con: duckdb.DuckDBPyConnection, source_id: str,
+                limit: int = 30) -> list[dict[str, Any]]:
+    return _with_error_kinds(con.execute(statement("history/source_runs"),
+                                         {"source_id": source_id, "limit": limit}))
+
+
+def run_history(con: duckdb.DuckDBPyConnection, limit: int = 200) -> list[dict[str, Any]]:
+    return _rows(con.execute(statement("history/runs"), {"limit": limit}))
+
+
+def run_sources(con: duckdb.DuckDBPyConnection, run_id: str) -> list[dict[str, Any]]:
+    return _with_error_kinds(con.execute(statement("history/run_sources"), {"run_id": run_id}))
+
+
+def _with_error_kinds(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Rows with `errors_by_kind` as a dict (stored as JSON text)."""
+    rows = _rows(cursor)
+    for row in rows:
+        row["errors_by_kind"] = json.loads(row.get("errors_by_kind") or "{}") or {}
+    return rows
+
+
+def _rows(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

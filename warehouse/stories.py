@@ -1,0 +1,175 @@
+"""Reading stories for people: a filtered list, one story with its tags, versions and
+neighbours. The workspace (flows/web) and the API call these; statements:
+warehouse/statements/stories/."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any
+
+import duckdb
+
+from warehouse.sql import statement
+
+PAGE_SIZE = 50
+EXPORT_LIMIT = 100_000  # an export of the current result holds at most this many stories
+
+
+@dataclass(frozen=True)
+class StoryFilter:
+    """What a monitor narrowed the stories to; every field empty means every matched story."""
+    query: str = ""
+    topics: tuple[str, ...] = ()
+    country: str | None = None
+    outlet: str | None = None
+    language: str | None = None
+    day_from: date | None = None
+    day_to: date | None = None
+    matched_only: bool = True
+
+    def params(self, ids: list[str] | None) -> dict[str, Any]:
+        return {"matched_only": self.matched_only, "topics": list(self.topics),
+                "country": self.country, "outlet": self.outlet, "language": self.language,
+                "day_from": self.day_from, "day_to": self.day_to, "ids": ids}
+
+
+@dataclass(frozen=True)
+class TopicMatch:
+    """A topic of a story: its score and the matches (query term, words, field, offsets)."""
+    topic: str
+    score: float
+    matches: list[dict[str, Any]]
+
+    @property
+    def terms(self) -> list[tuple[str, list[str]]]:
+        """Each query term that fired with the distinct words it matched, in text order."""
+        found: dict[str, list[str]] = {}
+        for m in self.matches:
+            words = found.setdefault(m.get("term") or "", [])
+            if m.get("surface") and m["surface"] not in words:
+                words.append(m["surface"])
+        return list(found.items())
+
+
+@dataclass(frozen=True)
+class StoryRow:
+    article_id: str
+    source_id: str
+    outlet: str
+    countries: list[str]
+    places: list[str]
+    language: str | None
+    published_at: datetime | None
+    first_seen_at: datetime
+    day: date
+    title: str | None
+    description: str | None
+    url: str
+    topics: list[str]
+    top_score: float | None
+    capture_id: str
+    fetched_at: datetime
+    text: str
+    tags: list[TopicMatch] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StoryPage:
+    stories: list[StoryRow]
+    total: int
+    offset: int
+    limit: int
+
+
+@dataclass(frozen=True)
+class Version:
+    text_sha1: str
+    capture_id: str
+    title: str | None
+    text: str
+    run_id: str
+    extracted_at: datetime
+    fetched_at: datetime | None
+
+
+@dataclass(frozen=True)
+class StoryDetail:
+    story: StoryRow
+    author: str | None
+    canonical_url: str | None
+    warc_file: str
+    warc_offset: int
+    content_sha1: str
+    http_status: int
+
+
+def list_stories(con: duckdb.DuckDBPyConnection, story_filter: StoryFilter,
+                 ids: list[str] | None = None, *, offset: int = 0,
+                 limit: int = PAGE_SIZE) -> StoryPage:
+    """One page of the stories the filter selects, newest first, each with its tags.
+    `ids`: the articles a search found (None: no search)."""
+    params = story_filter.params(ids)
+    total = con.execute(statement("stories/count"), params).fetchone()[0]
+    cursor = con.execute(statement("stories/list"), {**params, "offset": offset,
+                                                      "limit": limit})
+    rows = [StoryRow(**row) for row in _dicts(cursor)]
+    return StoryPage(with_tags(con, rows), total, offset, limit)
+
+
+def story_rows(con: duckdb.DuckDBPyConnection, story_filter: StoryFilter,
+               ids: list[str] | None = None) -> duckdb.DuckDBPyRelation:
+    """The filter's whole result as a relation (for exports), newest first."""
+    params = {**story_filter.params(ids), "offset": 0, "limit": EXPORT_LIMIT}
+    return con.sql(statement("stories/list"), params=params)
+
+
+def with_tags(con: duckdb.DuckDBPyConnection, rows: list[StoryRow]) -> list[StoryRow]:
+    """The rows with their topics' scores and matches filled in."""
+    if not rows:
+        return rows
+    tags: dict[str, list[TopicMatch]] = {}
+    cursor = con.execute(statement("stories/topics"), {"ids": [r.article_id for r in rows]})
+    for article_id, topic, score, matches in cursor.fetchall():
+        tags.setdefault(article_id, []).append(TopicMatch(topic, score, json.loads(matches)))
+    return [replace(r, tags=tags.get(r.article_id, [])) for r in rows]
+
+
+def story_detail(con: duckdb.DuckDBPyConnection, article_id: str) -> StoryDetail | None:
+    cursor = con.execute(statement("stories/one"), {"article_id": article_id})
+    found = _dicts(cursor)
+    if not found:
+        return None
+    row = found[0]
+    extra = {k: row.pop(k) for k in ("author", "canonical_url", "warc_file", "warc_offset",
+                                      "content_sha1", "http_status")}
+    story = with_tags(con, [StoryRow(**row)])[0]
+    return StoryDetail(story, **extra)
+
+
+def story_versions(con: duckdb.DuckDBPyConnection, article_id: str) -> list[Version]:
+    cursor = con.execute(statement("stories/versions"), {"article_id": article_id})
+    return [Version(**row) for row in _dicts(cursor)]
+
+
+def neighbour_leads(con: duckdb.DuckDBPyConnection, story: StoryRow,
+                    days: int = 3) -> list[dict[str, Any]]:
+    """Stories of other outlets within `days` days: candidates for "also reported by"."""
+    cursor = con.execute(statement("stories/neighbours"), {
+        "day": story.day, "days": days, "source_id": story.source_id,
+        "article_id": story.article_id})
+    return _dicts(cursor)
+
+
+def filter_choices(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
+    """Per filter (outlet, country, language): (value, label) pairs to choose from."""
+    choices: dict[str, list[tuple[str, str]]] = {"outlet": [], "country": [], "language": []}
+    for kind, value, label in con.execute(statement("stories/choices")).fetchall():
+        choices[kind].append((value, label or value))
+    return choices
+
+
+def _dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -20,6 +20,11 @@ API = {
     "export_stories": "warehouse.export",
     "staging_file": "warehouse.export",
     "statement": "warehouse.sql",
+    "record_feedback": "warehouse.feedback",  # a monitor's correction of a tag, stored once
+    "new_feedback_key": "warehouse.feedback",
+    "list_feedback": "warehouse.feedback",
+    "feedback_examples": "warehouse.feedback",  # corrections as labelled lines for tag --eval
+    "FeedbackError": "warehouse.feedback",
 }
 __all__ = sorted(API)
 

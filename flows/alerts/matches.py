@@ -78,12 +78,24 @@ def parse_matches(topic_matches: list[dict[str, Any]] | None) -> Matches:
     return Matches(by_topic, spans)
 
 
+def lead_start(title: str, text: str) -> int:
+    """Where the text starts after its headline: many pages repeat the headline as the
+    text's first line, which the report already shows above the snippet."""
+    head = title.strip()
+    if not head or not text.startswith(head):
+        return 0
+    rest = text[len(head):]
+    return len(head) + len(rest) - len(rest.lstrip()) if rest[:1].isspace() else 0
+
+
 def snippet(text: str, spans: list[tuple[int, int, tuple[str, ...]]],
-            size: int = SNIPPET_CHARS) -> list[Segment]:
-    """A window of the text around the first match, split into plain and highlighted parts;
-    a span overlapping one already shown (a word inside a phrase) is left out."""
-    first = spans[0][0] if spans else 0
-    start = max(0, first - size // 3)
+            size: int = SNIPPET_CHARS, skip: int = 0) -> list[Segment]:
+    """A window of the text (from offset `skip`) around the first match, split into plain
+    and highlighted parts; a span overlapping one already shown (a word inside a phrase) is
+    left out."""
+    spans = [span for span in spans if span[0] >= skip]
+    first = spans[0][0] if spans else skip
+    start = max(skip, first - size // 3)
     end = min(len(text), start + size)
     parts, cursor = [], start
     for s, e, topics in spans:
@@ -92,7 +104,7 @@ def snippet(text: str, spans: list[tuple[int, int, tuple[str, ...]]],
         parts += [Segment(text[cursor:s], ()), Segment(text[s:e], topics)]
         cursor = e
     parts.append(Segment(text[cursor:end], ()))
-    if start > 0:
+    if start > skip:
         parts.insert(0, Segment("…", ()))
     if end < len(text):
         parts.append(Segment("…", ()))

@@ -22,7 +22,7 @@ from jinja2 import Environment, PackageLoader
 
 from flows.alerts.chart import Chart, chart, topic_colors, topic_tints
 from flows.alerts.health import SourceHealth, health_table
-from flows.alerts.matches import Segment, TermHit, parse_matches, snippet
+from flows.alerts.matches import Segment, TermHit, lead_start, parse_matches, snippet
 from flows.alerts.near_duplicates import sketch, sketch_groups
 
 COUNTRY_NAMES = {"KZ": "Kazakhstan", "KG": "Kyrgyzstan", "TJ": "Tajikistan",
@@ -147,11 +147,12 @@ class Report:
 
 def story_from_row(row: dict[str, Any]) -> Story:
     found = parse_matches(row["topic_matches"])
+    skip = lead_start(row["title"] or "", row["text"])
     return Story(
         article_id=row["article_id"], title=row["title"] or row["url"], url=row["url"],
         outlet=row["outlet"], countries=list(row["countries"] or []), language=row["language"],
         published_at=row["published_at"], topics=list(row["topics"] or []),
-        score=float(row["top_score"] or 0), snippet=snippet(row["text"], found.spans),
+        score=float(row["top_score"] or 0), snippet=snippet(row["text"], found.spans, skip=skip),
         matches=found.by_topic,
         capture=Capture(row.get("capture_id"), row.get("warc_file"), row.get("warc_offset"),
                         row.get("fetched_at"), row.get("content_sha1")),

@@ -21,6 +21,7 @@ from tests.helpers import (
     MALICIOUS_TITLE,
     REPORT_RULE,
     WIRE,
+    Article,
     config_dir,
     load_articles,
     police_story,
@@ -173,6 +174,16 @@ def test_headline_is_its_own_element_and_line(rendered: RenderedReport) -> None:
     assert ("#### [В Бишкеке задержали участников акции](<https://example.test/kloop/a-wire1>)"
             "\n\nKloop, ") in md
     assert "\n\n> Сотрудники **милиции** задержали" in md
+
+
+def test_a_headline_repeated_as_the_first_line_is_not_shown_again(tmp_path: Path) -> None:
+    load_articles(tmp_path, "run1", [Article(
+        "a-dup", "Пытки в ИВС Бишкека", "Пытки в ИВС Бишкека\nПравозащитники сообщили о пытках "
+        "задержанного в изоляторе.", {"torture": ["Пытки", "пытках"]})])
+    story = report_of(tmp_path).report.stories[0]
+    assert [(p.text, bool(p.topics)) for p in story.snippet] == [
+        ("Правозащитники сообщили о ", False), ("пытках", True),
+        (" задержанного в изоляторе.", False)]
 
 
 # --- 5. the archived copy, and links to the workspace ------------------------------------

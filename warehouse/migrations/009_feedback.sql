@@ -17,3 +17,7 @@ CREATE TABLE tag_feedback (
     topics_version  VARCHAR,               -- the version of that tag, if it carried it
     created_at      TIMESTAMPTZ NOT NULL
 );
+
+COMMENT ON TABLE tag_feedback IS 'Monitors'' corrections of topic tags: a topic marked wrong on a story, or added as missing (never touched by reprocess).';
+COMMENT ON COLUMN tag_feedback.verdict IS 'wrong (the story is not about the topic) or missing (it is, and was not tagged so)';
+COMMENT ON COLUMN tag_feedback.was_tagged IS 'Whether the story carried the topic when the correction was made';

@@ -25,10 +25,7 @@ def archive(request: Request) -> Response:
     capture = _capture(request)
     if capture is None:
         return state.renderer.page(request, "error.html.j2", 404, message_key="archive.not_found")
-    with state.access.reading() as con:
-        article = con.execute("SELECT article_id, title FROM articles WHERE capture_id = ?",
-                              [capture.capture_id]).fetchone()
-    return state.renderer.page(request, "archive.html.j2", capture=capture, article=article,
+    return state.renderer.page(request, "archive.html.j2", capture=capture,
                                sandbox=ARCHIVE_FRAME_SANDBOX)
 
 

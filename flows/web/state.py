@@ -34,11 +34,11 @@ class WebState:
     def corrections_of(self, con: duckdb.DuckDBPyConnection,
                        article_id: str) -> list[dict[str, Any]]:
         """The corrections monitors recorded on one story, newest first."""
-        try:
-            from warehouse.feedback import list_feedback
+        from warehouse.feedback import list_feedback
 
+        try:
             return _as_dicts(list_feedback(con, article_id=article_id))
-        except (ImportError, duckdb.CatalogException):  # a warehouse from before corrections
+        except duckdb.CatalogException:  # a warehouse from before corrections, not migrated
             return []
 
 

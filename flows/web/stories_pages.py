@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import secrets
 import shutil
 import tempfile
 from datetime import UTC, datetime
@@ -19,6 +18,7 @@ from flows.textdiff import condensed, word_diff
 from flows.web.filters import FilterError, filter_query, parse_filter, parse_page
 from flows.web.state import WebState
 from warehouse.export import write_relation
+from warehouse.feedback import new_feedback_key
 from warehouse.stories import (
     PAGE_SIZE,
     StoryFilter,
@@ -80,6 +80,8 @@ def export(request: Request) -> Response:
     """The current selection (all its pages) as CSV, JSON or Parquet."""
     state: WebState = request.app.state.web
     fmt = request.path_params["fmt"]
+    if fmt not in EXPORT_FORMATS:
+        return state.renderer.page(request, "error.html.j2", 404, message_key="page.not_found")
     try:
         story_filter = parse_filter(request.query_params)
     except FilterError as error:
@@ -148,5 +150,5 @@ def story(request: Request) -> Response:
                    "also": also_reported(con, detail.story),
                    "versions": versions_with_changes(con, article_id),
                    "corrections": state.corrections_of(con, article_id)}
-    return state.renderer.page(request, "story.html.j2", form_key=secrets.token_urlsafe(16),
+    return state.renderer.page(request, "story.html.j2", form_key=new_feedback_key(),
                                **context)

@@ -1,0 +1,219 @@
+"""The workspace in process (Starlette's TestClient) over a small warehouse with real WARC
+records: every page, filters as permalinks, exports, corrections, security headers."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+from starlette.testclient import TestClient
+from warcio.archiveiterator import ArchiveIterator
+
+from flows.settings import load_settings
+from flows.web.app import TokenMissing, create_app
+from flows.web.sanitise import ARCHIVE_FRAME_CSP
+from flows.web.security import PAGE_CSP
+from tests.helpers import CONFIG, invoke
+from tests.workspace_data import EDITED_TEXT, RUN_ID, build_workspace_warehouse
+from warehouse.connection import open_readonly
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    data = tmp_path_factory.mktemp("workspace")
+    captures = build_workspace_warehouse(data)
+    return {"data": data, "captures": captures}
+
+
+@pytest.fixture
+def client(workspace: dict) -> TestClient:
+    return TestClient(create_app(load_settings(CONFIG, workspace["data"])))
+
+
+def story_ids(page: str) -> list[str]:
+    return re.findall(r'<li class="story" data-article="([^"]+)"', page)
+
+
+def test_every_page_answers_with_the_strict_policy(client: TestClient, workspace: dict) -> None:
+    capture = workspace["captures"]["a-wire1"]
+    pages = ["/stories", "/stories/a-wire1", f"/archive/{capture}", "/sources",
+             "/sources/kloop", "/runs", f"/runs/{RUN_ID}", "/reports", "/corrections"]
+    for path in pages:
+        answer = client.get(path)
+        assert answer.status_code == 200, path
+        assert answer.headers["content-security-policy"] == PAGE_CSP, path
+        assert answer.headers["x-content-type-options"] == "nosniff"
+        assert answer.headers["referrer-policy"] == "no-referrer"
+    assert client.get("/stories/nope").status_code == 404
+    assert client.get("/archive/nope").status_code == 404
+    assert client.get("/runs/nope").status_code == 404
+    assert client.get("/reports/../steppewatch.duckdb").status_code == 404
+
+
+def test_each_story_once_with_all_its_topics_newest_first(client: TestClient) -> None:
+    page = client.get("/stories").text
+    # Newest first; a-plain has no topic.
+    assert story_ids(page) == ["a-wire2", "a-wire1", "a-evil", "a-hostile", "a-tj"]
+    wire = page.split('data-article="a-wire1"')[1].split("</li>\n")[0]
+    assert wire.count('class="badge topic-0"') >= 1 and 'class="badge topic-1"' in wire
+    assert "Stories: 5" in page
+    assert story_ids(client.get("/stories?all=1").text)[-1] == "a-plain"
+
+
+def test_filters_are_permalinks_that_give_the_same_result(client: TestClient) -> None:
+    page = client.get("/stories", params=[("topic", "police"), ("country", "kg"),
+                                          ("outlet", "kloop"), ("from", "2026-11-28")]).text
+    assert story_ids(page) == ["a-wire1", "a-evil"]
+    permalink = re.search(r'id="permalink" href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert permalink == "/stories?topic=police&country=KG&outlet=kloop&from=2026-11-28"
+    assert story_ids(client.get(permalink).text) == ["a-wire1", "a-evil"]
+    assert story_ids(client.get("/stories?topic=torture&topic=protest").text) == [
+        "a-wire2", "a-wire1", "a-evil", "a-hostile", "a-tj"]
+    assert story_ids(client.get("/stories?lang=en").text) == []
+
+
+def test_a_bad_filter_is_one_line_naming_it(client: TestClient) -> None:
+    answer = client.get("/stories?from=yesterday")
+    assert answer.status_code == 400
+    assert "from=&#39;yesterday&#39; is not a date; write it as YYYY-MM-DD" in answer.text
+
+
+def test_matches_are_marked_per_topic_and_say_which_query_term_fired(client: TestClient) -> None:
+    page = client.get("/stories/a-evil").text
+    assert re.search(r'<mark class="topic-2" title="Torture and ill-treatment">пыткам</mark>', page)
+    assert re.search(r'<mark class="topic-0" title="Police and security services">милиции</mark>',
+                     page)
+    assert '<code class="term">пытка*</code> → пыткам' in page
+    # The hostile headline is text, never markup.
+    assert "&lt;script&gt;document.title=&#34;pwned&#34;&lt;/script&gt;" in page
+    assert "<script>document.title" not in page
+
+
+def test_story_page_shows_reprint_versions_and_the_archived_copy(client: TestClient,
+                                                                 workspace: dict) -> None:
+    page = client.get("/stories/a-wire1").text
+    assert '<a href="/stories/a-wire2">Участников акции у мэрии Бишкека задержали</a>' in page
+    assert "<del>двенадцать</del><ins>двадцать</ins>" in page
+    assert "<ins> Организаторов оштрафовали.</ins>" in page
+    assert f'href="/archive/{workspace["captures"]["a-wire1"]}"' in page
+    assert f'href="/archive/{workspace["captures"]["revisit"]}"' in page
+    assert 'id="live" href="https://example.test/kloop/a-wire1"' in page
+    assert EDITED_TEXT not in page  # the story's stored text is the first version's
+
+
+def test_archived_copy_is_inert_and_its_record_downloads_whole(client: TestClient,
+                                                                workspace: dict) -> None:
+    capture = workspace["captures"]["a-hostile"]
+    page = client.get(f"/archive/{capture}").text
+    assert f'src="/archive/{capture}/page" sandbox=""' in page
+    assert "https://example.test/kloop/a-hostile" in page
+    frame = client.get(f"/archive/{capture}/page")
+    assert frame.headers["content-security-policy"] == ARCHIVE_FRAME_CSP
+    assert "<script" not in frame.text.lower() and "onerror" not in frame.text.lower()
+    assert "Родственники задержанного заявили" in frame.text
+    record = client.get(f"/archive/{capture}/record.warc.gz")
+    assert record.headers["content-type"] == "application/warc"
+    assert "attachment" in record.headers["content-disposition"]
+    records = list(ArchiveIterator(io.BytesIO(record.content)))
+    assert [r.rec_headers.get_header("WARC-Target-URI") for r in records] == [
+        "https://example.test/kloop/a-hostile"]
+    assert gzip.decompress(record.content).count(b"WARC/1") == 1
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "parquet"])
+def test_exports_of_the_selection_open_in_duckdb(client: TestClient, tmp_path: Path,
+                                                 fmt: str) -> None:
+    answer = client.get(f"/stories.{fmt}?topic=police&country=KG")
+    assert answer.status_code == 200
+    assert answer.headers["content-disposition"].endswith(f'.{fmt}"')
+    path = tmp_path / f"export.{fmt}"
+    path.write_bytes(answer.content)
+    reader = {"csv": "read_csv", "json": "read_json", "parquet": "read_parquet"}[fmt]
+    ids = [r[0] for r in duckdb.sql(f"SELECT article_id FROM {reader}('{path}')").fetchall()]
+    assert ids == ["a-wire2", "a-wire1", "a-evil", "a-hostile"]
+    assert client.get("/stories.xml").status_code == 404
+
+
+def _form(page: str) -> dict[str, str]:
+    return {name: value for name, value in
+            re.findall(r'<input type="hidden" name="(csrf|key)" value="([^"]+)"', page)}
+
+
+def test_a_correction_is_stored_once_and_exported_for_eval(client: TestClient, workspace: dict,
+                                                           tmp_path: Path) -> None:
+    form = _form(client.get("/stories/a-tj").text)
+    fields = {**form, "topic": "police", "verdict": "missing", "note": "<b>omon</b> detained"}
+    for _ in range(2):  # a double click
+        answer = client.post("/stories/a-tj/corrections", data=fields, follow_redirects=False)
+        assert answer.status_code == 303
+    assert answer.headers["location"] == "/stories/a-tj?correction=already#corrections"
+    with open_readonly(workspace["data"]) as con:
+        rows = con.execute("SELECT topic, verdict, note FROM tag_feedback "
+                           "WHERE article_id = 'a-tj'").fetchall()
+    assert rows == [("police", "missing", "<b>omon</b> detained")]
+    listed = client.get("/corrections").text
+    assert "&lt;b&gt;omon&lt;/b&gt; detained" in listed and "this topic is missing" in listed
+    exported = client.get("/corrections.jsonl").text.splitlines()
+    example = next(json.loads(line) for line in exported if json.loads(line)["id"] == "a-tj")
+    assert example["topics"] == ["police", "protest"]
+    labelled = tmp_path / "corrections.jsonl"
+    labelled.write_text("\n".join(exported) + "\n", encoding="utf-8")
+    result = invoke(["tag", "--eval", str(labelled)])
+    assert result.returncode == 0, result.stderr
+    assert "police" in result.stdout
+
+
+def test_a_correction_without_the_sites_token_is_refused(client: TestClient,
+                                                          workspace: dict) -> None:
+    form = _form(client.get("/stories/a-evil").text)
+    fields = {**form, "topic": "torture", "verdict": "wrong"}
+    forged = client.post("/stories/a-evil/corrections", data={**fields, "csrf": "x" * 43},
+                         follow_redirects=False)
+    assert forged.status_code == 403
+    cross_site = client.post("/stories/a-evil/corrections", data=fields,
+                             headers={"sec-fetch-site": "cross-site"}, follow_redirects=False)
+    assert cross_site.status_code == 403
+    with open_readonly(workspace["data"]) as con:
+        assert con.execute("SELECT count(*) FROM tag_feedback "
+                           "WHERE article_id = 'a-evil'").fetchone()[0] == 0
+
+
+def test_beyond_loopback_the_token_is_required(workspace: dict,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = load_settings(CONFIG, workspace["data"])
+    monkeypatch.delenv("STEPPEWATCH_WEB_TOKEN", raising=False)
+    with pytest.raises(TokenMissing, match="set STEPPEWATCH_WEB_TOKEN"):
+        create_app(settings, "0.0.0.0")
+    monkeypatch.setenv("STEPPEWATCH_WEB_TOKEN", "s3cret-token-of-the-desk")
+    guarded = TestClient(create_app(settings, "0.0.0.0"))
+    assert guarded.get("/stories").status_code == 401
+    assert guarded.get("/stories", auth=("monitor", "wrong")).status_code == 401
+    assert guarded.get("/stories", auth=("monitor", "s3cret-token-of-the-desk")).status_code == 200
+    bearer = {"authorization": "Bearer s3cret-token-of-the-desk"}
+    assert guarded.get("/sources", headers=bearer).status_code == 200
+
+
+def test_the_interface_switches_to_russian(client: TestClient) -> None:
+    switched = client.get("/language/ru?next=/sources", follow_redirects=False)
+    assert switched.status_code == 303 and switched.headers["location"] == "/sources"
+    page = client.get("/sources").text
+    assert "Источники" in page and "Кыргызстан" in page and "Sources —" not in page
+    assert client.get("/language/ru?next=https://evil.example/",
+                      follow_redirects=False).headers["location"] == "/"
+
+
+def test_sources_and_runs_speak_plain_words(client: TestClient) -> None:
+    page = client.get("/sources").text
+    assert "Kloop" in page and "working" in page and "{" not in page.split("<tbody>")[1]
+    runs = client.get("/runs").text
+    assert f'href="/runs/{RUN_ID}"' in runs and f"/reports/{RUN_ID}-rights.html" in runs
+    assert "replay (offline copy)" in runs and "completed" in runs
+    reports = client.get("/reports").text
+    assert f'src="/reports/{RUN_ID}-rights.html" sandbox=""' in reports
+    report = client.get(f"/reports/{RUN_ID}-rights.html")
+    assert "sandbox" in report.headers["content-security-policy"]

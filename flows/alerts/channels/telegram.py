@@ -20,7 +20,8 @@ from flows.alerts.channels.base import (
     utf16_len,
 )
 from flows.alerts.channels.http import post_json
-from flows.alerts.report import Report, Story, safe_href
+from flows.alerts.escaping import safe_href
+from flows.alerts.report import Report, Story
 
 LIMIT = 4000  # Telegram's limit is 4,096 characters of the parsed text; raw HTML is longer
 API_BASE = "https://api.telegram.org"

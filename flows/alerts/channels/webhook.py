@@ -12,7 +12,8 @@ from flows.alerts.channels.base import (
     split_blocks,
 )
 from flows.alerts.channels.http import post_json
-from flows.alerts.report import Report, Story, safe_href
+from flows.alerts.escaping import safe_href
+from flows.alerts.report import Report, Story
 
 LIMIT = 3900  # Slack shows a message's text in full up to about 4,000 characters
 

@@ -21,7 +21,6 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 import nh3
-from lxml.etree import ParserError
 
 from crawlers.extraction import decode_html
 
@@ -112,9 +111,8 @@ def _shown_url(value: str | None, base: str) -> str | None:
 
 
 def _placeholder(element: lxml.html.HtmlElement, text: str) -> None:
-    """A visible placeholder just before `element`, which is left for nh3 to drop: lxml's
-    parser may have nested the rest of the page inside an <embed> or <object> that an HTML5
-    parser closes at once, and replacing the element here would lose that text."""
+    """A visible placeholder just before `element`, which is left for nh3 to drop (lxml may
+    nest what follows an <embed> inside it, which an HTML5 parser closes at once)."""
     span = lxml.html.Element("span", {"class": PLACEHOLDER_CLASS})
     span.text = text
     element.addprevious(span)
@@ -171,11 +169,26 @@ def clean_fragment(markup: str) -> str:
     )
 
 
+def _structure(page: str) -> str:
+    """The page as an HTML5 parser reads it (a browser's tree, content after </html>
+    included), with only what the rewrite needs besides the allow-list: link targets,
+    image alt text, the sources of embeds and the <base>; javascript: and other schemes
+    gone already. lxml alone would read some pages otherwise (libxml2 stops at </html>)."""
+    kept = ALLOWED_TAGS | {"img", "base", *EMBEDS}
+    return nh3.clean(
+        page, tags=set(kept), clean_content_tags=set(DROPPED_WITH_CONTENT - kept),
+        attributes={**ALLOWED_ATTRIBUTES, "a": {"href"}, "img": {"alt"}, "base": {"href"},
+                    **{tag: {"src", "data"} for tag in EMBEDS}},
+        strip_comments=True, link_rel=None, url_schemes=set(SHOWN_SCHEMES),
+    )
+
+
 def _html_body(text: str, url: str) -> str:
-    try:
-        doc = lxml.html.document_fromstring(text)
-    except (ParserError, ValueError):
-        return ""  # nothing lxml can read as HTML (empty, or only a comment)
+    """The page's body with links, images and embeds rewritten (still to be cleaned)."""
+    structure = _structure(text)
+    if not structure.strip():
+        return ""
+    doc = lxml.html.document_fromstring(f"<!DOCTYPE html><html><body>{structure}</body></html>")
     _rewrite_links_and_media(doc, url)
     body = doc.find("body")
     return "" if body is None else lxml.html.tostring(body, encoding="unicode")

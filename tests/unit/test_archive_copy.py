@@ -213,6 +213,17 @@ def test_the_articles_text_survives_in_its_structure(body: bytes,
     assert doc.xpath("//time/@datetime") == ["2026-11-01T10:00:00+06:00"]
 
 
+def test_text_is_read_as_a_browser_reads_it_even_after_the_end_of_the_page() -> None:
+    """Pages that go on after </html> (appended blocks, a page served twice) lose nothing:
+    an HTML5 parser reads on, as a browser does."""
+    page = UTF8 + "<p>Приписка после конца страницы</p>".encode() + UTF8
+    doc = lxml.html.document_fromstring(sanitised_page(page, "text/html", PAGE_URL))
+    text = doc.find("body").text_content()
+    assert "Приписка после конца страницы" in text
+    assert text.count("Правозащитники требуют расследования.") == 2
+    assert not doc.xpath("//script | //img | //iframe | //@href | //@src")
+
+
 def test_links_show_where_they_went_and_cannot_be_followed() -> None:
     doc = lxml.html.document_fromstring(sanitised_page(UTF8, "text/html", PAGE_URL))
     links = {" ".join(a.text_content().split()): dict(a.attrib) for a in doc.iter("a")}

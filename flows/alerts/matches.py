@@ -18,8 +18,16 @@ SNIPPET_CHARS = 320
 class TermHit:
     """One query term of a topic and the distinct words it matched, in order of appearance."""
     term: str
-    surfaces: tuple[str, ...]
+    surfaces: tuple[str, ...]  # the headline's first, then the text's
     in_title: bool  # matched in the headline (the snippet shows only text matches)
+    in_text: bool = True
+
+    @property
+    def where(self) -> str:
+        """Where else than the text the term matched, as the report says it."""
+        if not self.in_title:
+            return ""
+        return "also in the headline" if self.in_text else "in the headline"
 
 
 class Segment(NamedTuple):
@@ -52,14 +60,15 @@ def _entries(topic_matches: list[dict[str, Any]] | None) -> list[tuple[str, list
 
 def _term_hits(matches: list[dict[str, Any]]) -> list[TermHit]:
     surfaces: dict[str, list[str]] = {}
-    in_title: dict[str, bool] = {}
+    fields: dict[str, set[str]] = {}
     for m in sorted(matches, key=lambda m: (m["field"] != "title", m["start"])):
         term = m.get("term") or m["surface"]
         found = surfaces.setdefault(term, [])
         if m["surface"] not in found:
             found.append(m["surface"])
-        in_title[term] = in_title.get(term, False) or m["field"] == "title"
-    return [TermHit(t, tuple(s), in_title[t]) for t, s in surfaces.items()]
+        fields.setdefault(term, set()).add(m["field"])
+    return [TermHit(t, tuple(s), "title" in fields[t], fields[t] != {"title"})
+            for t, s in surfaces.items()]
 
 
 def parse_matches(topic_matches: list[dict[str, Any]] | None) -> Matches:
@@ -88,6 +97,23 @@ def lead_start(title: str, text: str) -> int:
     return len(head) + len(rest) - len(rest.lstrip()) if rest[:1].isspace() else 0
 
 
+def _word_start(text: str, start: int, limit: int) -> int:
+    """`start` moved forward to the next word's beginning (not past `limit`), so a snippet
+    does not open in the middle of a word."""
+    if start == 0 or text[start - 1].isspace():
+        return start
+    gap = next((i for i in range(start, limit) if text[i].isspace()), None)
+    return gap + 1 if gap is not None else start
+
+
+def _word_end(text: str, end: int) -> int:
+    """`end` moved back to the end of the last whole word, unless that drops most of it."""
+    if end >= len(text) or text[end].isspace():
+        return end
+    gap = text.rfind(" ", 0, end)
+    return gap if gap > end - 40 else end
+
+
 def snippet(text: str, spans: list[tuple[int, int, tuple[str, ...]]],
             size: int = SNIPPET_CHARS, skip: int = 0) -> list[Segment]:
     """A window of the text (from offset `skip`) around the first match, split into plain
@@ -95,8 +121,8 @@ def snippet(text: str, spans: list[tuple[int, int, tuple[str, ...]]],
     left out."""
     spans = [span for span in spans if span[0] >= skip]
     first = spans[0][0] if spans else skip
-    start = max(skip, first - size // 3)
-    end = min(len(text), start + size)
+    start = _word_start(text, max(skip, first - size // 3), first)
+    end = _word_end(text, min(len(text), start + size))
     parts, cursor = [], start
     for s, e, topics in spans:
         if s < cursor or e > end:

@@ -293,8 +293,8 @@ def _story_json(s: Story) -> dict[str, Any]:
         "language": s.language, "countries": s.countries, "topics": s.topics, "score": s.score,
         "snippet": [{"text": p.text, "highlighted": bool(p.topics), "topics": list(p.topics)}
                     for p in s.snippet],
-        "matches": {t: [{"term": h.term, "surfaces": list(h.surfaces), "in_title": h.in_title}
-                        for h in hits] for t, hits in s.matches.items()},
+        "matches": {t: [{"term": h.term, "surfaces": list(h.surfaces), "in_title": h.in_title,
+                         "in_text": h.in_text} for h in hits] for t, hits in s.matches.items()},
         "matched_terms": s.terms,
         "archive": _archive_json(s),
         "also_reported_by": [{"article_id": o.article_id, "outlet": o.outlet, "url": o.url,

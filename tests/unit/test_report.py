@@ -136,7 +136,7 @@ def test_each_topic_names_the_query_terms_that_fired(rendered: RenderedReport) -
     assert "> В **изоляторе** задержанного подвергли **пыткам**, заявили родственники." in md
     story = next(s for s in json.loads(rendered.json)["stories"] if s["article_id"] == "a-evil")
     assert story["matches"]["torture"] == [
-        {"term": "пытк*", "surfaces": ["пыткам"], "in_title": False}]
+        {"term": "пытк*", "surfaces": ["пыткам"], "in_title": False, "in_text": True}]
     assert {"text": "пыткам", "highlighted": True, "topics": ["torture"]} in story["snippet"]
 
 
@@ -156,11 +156,21 @@ def test_matches_group_words_by_term_and_spans_by_topic() -> None:
     ])
     torture = {h.term: h for h in found.by_topic["torture"]}
     assert torture["пыт*"].surfaces == ("Пытки", "пытали", "пытки")
-    assert torture["пыт*"].in_title and not torture["ИВС"].in_title
+    assert torture["пыт*"].where == "also in the headline" and torture["ИВС"].where == ""
     parts = snippet(text, found.spans)
     assert [(p.text, p.topics) for p in parts if p.topics] == [
         ("пытали", ("torture",)), ("ИВС", ("torture", "police")), ("пытки", ("torture",))]
     assert "".join(p.text for p in parts) == text
+
+
+def test_a_snippet_opens_and_closes_on_whole_words() -> None:
+    words = " ".join(f"слово{i}" for i in range(200))
+    at = words.index("слово100")
+    parts = snippet(words, [(at, at + len("слово100"), ("police",))])
+    assert parts[0].text == "…" and parts[-1].text == "…"
+    assert re.match(r"слово\d+ ", parts[1].text) and parts[1].text[0] != "о"
+    assert re.search(r" слово\d+$", parts[-2].text)
+    assert set(parts[1].text.split()) <= set(words.split())
 
 
 # --- 3. headline apart from the lead -------------------------------------------------------

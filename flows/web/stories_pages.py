@@ -11,7 +11,7 @@ from typing import Any
 
 from starlette.background import BackgroundTask
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import FileResponse, RedirectResponse, Response
 
 from flows.alerts.near_duplicates import SIMILAR, similarity, sketch
 from flows.textdiff import condensed, word_diff
@@ -60,6 +60,10 @@ def stories(request: Request) -> Response:
         story_filter, page = parse_filter(request.query_params), parse_page(request.query_params)
     except FilterError as error:
         return state.renderer.page(request, "error.html.j2", 400, message=str(error))
+    canonical = "/stories" + filter_query(story_filter, page)
+    if any(not value for _, value in request.query_params.multi_items()) \
+            and not request.headers.get("hx-request"):
+        return RedirectResponse(canonical, 303)  # the form's empty fields left out
     search_error = None
     with state.access.reading(search=bool(story_filter.query)) as con:
         choices = filter_choices(con)
@@ -69,11 +73,13 @@ def stories(request: Request) -> Response:
             search_error, ids = str(error), []
         result = list_stories(con, story_filter, ids, offset=(page - 1) * PAGE_SIZE)
     pages = max((result.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    return state.renderer.page(
+    response = state.renderer.page(
         request, "stories.html.j2", f=story_filter, result=result, page=page, pages=pages,
         choices=choices, search_error=search_error, query=filter_query(story_filter),
         newer=filter_query(story_filter, page - 1) if page > 1 else None,
         older=filter_query(story_filter, page + 1) if page < pages else None)
+    response.headers["hx-push-url"] = canonical  # the address bar shows the permalink
+    return response
 
 
 def export(request: Request) -> Response:

@@ -219,8 +219,8 @@ def send_alerts(ctx: RunContext, settings: Settings, status: str) -> list[AlertR
 
 
 def refresh_index(ctx: RunContext) -> int:
-    """Add the new articles to the full-text index (fts cannot update an index in place, so
-    it is rebuilt, in its own transaction). Alerts go out first: they need no index."""
+    """Add the new and changed articles to the search index (only those: it is updated in
+    place, in one commit). Alerts go out first: they need no index."""
     with open_warehouse(ctx.data_dir) as con:
         refresh = refresh_search_index(con, on_step=crash_point)
     log.info("search index: %d documents, %d new, %.1f s", refresh.documents, refresh.added,

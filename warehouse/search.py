@@ -1,27 +1,49 @@
-"""Full-text search over the corpus: BM25 (DuckDB fts) over title and text.
+"""Full-text search over the corpus: BM25 over title and text in every language of the region.
 
-The index holds Snowball stems of Russian (Cyrillic words) and English (Latin words) and the
-plain folded form of every other word (see warehouse/views/search_terms.sql), so one index and
-one score serve every language. The fts extension cannot update an index in place:
-`refresh_search_index` runs after each load and rebuilds it from the search documents
-(unless the load added none).
+The index is a tantivy index in DATA/search/ (warehouse/search_index.py) of each article's
+terms (warehouse/terms.py); queries use the topic queries' Lucene syntax
+(warehouse/search_query.py). `refresh_search_index` adds only the articles the index lacks
+or holds out of date and drops those no longer stored, in one commit; `reindex` builds a
+whole new index beside the old one and swaps it in. DuckDB stays the source of truth:
+`search_indexed` says what the index holds, and a hit's title, link and text are read from
+the warehouse.
+
+Readers open the index folder themselves, read-only (DuckDB's shut-in switches govern the
+warehouse, not this folder); the writer's commits never make them wait.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 import duckdb
+import tantivy
 
-from warehouse.connection import transaction, within_memory_budget
+from warehouse.connection import transaction
+from warehouse.search_index import (
+    SCHEMA,
+    IndexDoc,
+    day_number,
+    exists,
+    index_path,
+    open_reader,
+    swap_in,
+    update,
+)
+from warehouse.search_query import Compiled, QueryError, compile_search, keyword_query
 from warehouse.sql import statement
+from warehouse.terms import fold, term, words
 
 SNIPPET_CHARS = 220
-_FOLD = str.maketrans("ёҷҳқғ’‘`ʼ'", "ечхкгʻʻʻʻʻ")
+BATCH = 2_000  # pending articles read from DuckDB at a time
+__all__ = ["IndexRefresh", "QueryError", "SearchHit", "SearchIndexMissing", "refresh_search_index",
+           "reindex", "search_stories", "snippet", "stored_topics"]
 
 
 class SearchIndexMissing(RuntimeError):
@@ -33,6 +55,7 @@ class IndexRefresh:
     documents: int
     added: int
     seconds: float
+    removed: int = 0
 
 
 @dataclass(frozen=True)
@@ -47,56 +70,133 @@ class SearchHit:
     title: str | None
     url: str
     snippet: str
+    # (start, end) of each word the query matched in the article's text, for a reader view.
+    highlights: list[tuple[int, int]] = field(default_factory=list)
+
+
+def data_dir_of(con: duckdb.DuckDBPyConnection) -> Path:
+    """The folder of the warehouse file `con` has open (the index lives beside it)."""
+    for _seq, name, path in con.execute("PRAGMA database_list").fetchall():
+        if name not in ("temp", "system") and path:
+            return Path(path).resolve().parent
+    raise SearchIndexMissing("the connection has no warehouse file, so no search index")
 
 
 def refresh_search_index(con: duckdb.DuckDBPyConnection,
                          on_step: Callable[[str], None] | None = None) -> IndexRefresh:
-    """Add the search documents of new articles and rebuild the BM25 index (writer only).
-    `on_step("index")` is called inside the rebuild's transaction (the restart tests crash
-    there)."""
+    """Bring the index in line with the warehouse: add the new or changed articles, drop
+    those gone (writer only). `on_step("index")` is called between the index's commit and
+    its bookkeeping in DuckDB: a crash there leaves a usable index, and the next run
+    re-adds the same articles (adding replaces)."""
     started = time.perf_counter()
-    pending = con.execute(statement("search/docs_pending")).fetchone()[0]
-    if not pending and index_ready(con):  # nothing new: the index is current
-        documents = con.execute(statement("search/docs_count")).fetchone()[0]
-        return IndexRefresh(documents, 0, time.perf_counter() - started)
-    within_memory_budget(con, lambda: _rebuild(con, on_step))
-    documents = con.execute(statement("search/docs_count")).fetchone()[0]
-    return IndexRefresh(documents, pending, time.perf_counter() - started)
-
-
-def _rebuild(con: duckdb.DuckDBPyConnection, on_step: Callable[[str], None] | None) -> None:
-    """Search documents for new texts, the BM25 index and the search macro: all or nothing."""
+    path = index_path(data_dir_of(con))
+    if not exists(path):  # a first build, or the folder was removed: everything again
+        con.execute(statement("search/indexed_forget"), {"ids": None})
+    gone = [row[0] for row in con.execute(statement("search/index_gone")).fetchall()]
+    ids: list[str] = []
+    signatures: list[str] = []
+    con.execute(statement("search/index_pending"))
+    added = update(path, _pending(con, ids, signatures), gone)
+    if on_step:
+        on_step("index")
     with transaction(con):
-        con.execute(statement("search/docs_refresh"))
-        if on_step:
-            on_step("index")
-        con.execute(statement("search/index_build"))
-        con.execute(statement("search/macro"))
+        con.execute(statement("search/indexed_forget"), {"ids": gone})
+        con.execute(statement("search/indexed_record"), {"ids": ids, "signatures": signatures})
+    documents = con.execute(statement("search/docs_count")).fetchone()[0]
+    return IndexRefresh(documents, added, time.perf_counter() - started, len(gone))
 
 
-def index_ready(con: duckdb.DuckDBPyConnection) -> bool:
-    return con.execute(statement("search/index_ready")).fetchone()[0]
+def _pending(con: duckdb.DuckDBPyConnection, ids: list[str], signatures: list[str]
+             ) -> Iterator[IndexDoc]:
+    """The rows of the pending statement just run on `con` as index documents; their ids and
+    signatures are collected for the bookkeeping."""
+    while batch := con.fetchmany(BATCH):
+        for (article_id, title, text, language, source_id, outlet, countries, topics, day,
+             signature) in batch:
+            ids.append(article_id)
+            signatures.append(signature)
+            yield IndexDoc(article_id, title, text, language, (source_id, outlet),
+                           tuple(countries), tuple(topics), day)
+
+
+def reindex(con: duckdb.DuckDBPyConnection) -> IndexRefresh:
+    """A whole new index from the warehouse, built beside the one readers use and swapped in
+    when complete (writer only): a crash leaves the old index, or the new one."""
+    started = time.perf_counter()
+    path = index_path(data_dir_of(con))
+    fresh = path.with_name(path.name + ".new")
+    shutil.rmtree(fresh, ignore_errors=True)
+    with transaction(con):
+        con.execute(statement("search/indexed_forget"), {"ids": None})
+        ids: list[str] = []
+        signatures: list[str] = []
+        con.execute(statement("search/index_pending"))
+        added = update(fresh, _pending(con, ids, signatures), [])
+        swap_in(fresh, path)
+        con.execute(statement("search/indexed_record"), {"ids": ids, "signatures": signatures})
+    return IndexRefresh(added, added, time.perf_counter() - started)
+
+
+def _filters(topic: str | None, country: str | None, outlet: str | None,
+             language: str | None, since: date | None, until: date | None
+             ) -> list[tantivy.Query]:
+    found = [keyword_query(name, value) for name, value in (
+        ("topic", topic), ("country", country), ("outlet", outlet), ("lang", language))
+        if value]
+    if since or until:
+        days = tantivy.Query.range_query(
+            SCHEMA, "day", tantivy.FieldType.Integer,
+            day_number(since) if since else None, day_number(until) if until else None)
+        found.append(tantivy.Query.const_score_query(days, 0.0))
+    return found
 
 
 def search_stories(con: duckdb.DuckDBPyConnection, query: str, *, topic: str | None = None,
-                   country: str | None = None, since: date | None = None, limit: int = 20,
+                   country: str | None = None, outlet: str | None = None,
+                   language: str | None = None, since: date | None = None,
+                   until: date | None = None, limit: int = 20,
                    all_terms: bool = True) -> list[SearchHit]:
-    """Stories matching `query`, best first, each with a snippet around its first match."""
-    if not index_ready(con):
-        raise SearchIndexMissing("the search index is not built yet; it is built by the load "
-                                 "step of `steppewatch nightly` or `steppewatch demo`")
-    stems = search_stems(con, query)
-    rows = con.execute(statement("search/stories"), {
-        "query": query, "all_terms": all_terms, "topic": topic, "country": country,
-        "since": since, "limit": limit,
-    }).fetchall()
-    return [SearchHit(*row[:9], snippet=snippet(row[9], stems)) for row in rows]
+    """Stories matching `query` (Lucene syntax, warehouse/search_query.py), best BM25 first,
+    each with a snippet around its first match; the filters narrow by topic, country,
+    outlet (id or name), language and day (inclusive). QueryError: a query that does not
+    parse."""
+    index = open_reader(index_path(data_dir_of(con)))
+    if index is None:
+        raise SearchIndexMissing("the search index is not built yet; it is built by the index "
+                                 "step of `steppewatch nightly` or `steppewatch demo`, or "
+                                 "by `steppewatch reindex`")
+    compiled = compile_search(query, languages=(language,) if language else None,
+                              any_term=not all_terms)
+    clauses = [(tantivy.Occur.Must, q) for q in
+               [compiled.query, *_filters(topic, country, outlet, language, since, until)]]
+    searcher = index.searcher()
+    found = searcher.search(tantivy.Query.boolean_query(clauses), limit, count=False).hits
+    scores = {searcher.doc(address)["article_id"][0]: score for score, address in found}
+    return _hits(con, scores, compiled)
 
 
-def search_stems(con: duckdb.DuckDBPyConnection, query: str) -> list[str]:
-    """The query's words as the index holds them."""
-    terms = con.execute(statement("search/terms"), {"query": query}).fetchone()[0]
-    return [t for t in terms.split(" ") if t]
+def _hits(con: duckdb.DuckDBPyConnection, scores: dict[str, float], compiled: Compiled
+          ) -> list[SearchHit]:
+    if not scores:
+        return []
+    rows = con.execute(statement("search/hits"), {"ids": list(scores)}).fetchall()
+    hits = []
+    for article_id, day, outlet, countries, language, topics, title, url, text in rows:
+        spans = matched_spans(text or "", language, compiled)
+        hits.append(SearchHit(article_id, scores[article_id], day, outlet, countries, language,
+                              topics, title, url, snippet(text or "", spans), spans))
+    return sorted(hits, key=lambda h: (-h.score, h.article_id))
+
+
+def matched_spans(text: str, language: str | None, compiled: Compiled
+                  ) -> list[tuple[int, int]]:
+    """Offsets of the words of `text` the query looked for (their term, or a prefix)."""
+    spans = []
+    for word, start, end in words(text):
+        if term(word, language) in compiled.terms or (
+                compiled.prefixes and fold(word, language).startswith(tuple(compiled.prefixes))):
+            spans.append((start, end))
+    return spans
 
 
 def stored_topics(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -104,21 +204,22 @@ def stored_topics(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [row[0] for row in con.execute(statement("search/topics")).fetchall()]
 
 
-def snippet(text: str, stems: list[str], width: int = SNIPPET_CHARS) -> str:
-    """About `width` characters of `text` around the first word starting with a query stem,
-    that word marked **like this**; the start of the text when none is found."""
-    folded = text.lower().translate(_FOLD)
-    if len(folded) != len(text):  # a letter whose lower case has another length
-        folded = text.translate(_FOLD)
-    found = [m for s in stems if (m := re.search(rf"(?<!\w){re.escape(s)}\w*", folded))]
-    if not found:
+def snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS) -> str:
+    """About `width` characters of `text` around the first matched word, the matched words
+    in it marked **like this**; the start of the text when none matched."""
+    if not spans:
         return _squeeze(text[:width]) + ("…" if width < len(text) else "")
-    first = min(found, key=lambda m: m.start())
-    start, end = first.start(), first.end()
+    start, end = spans[0]
     begin = _word_start(text, max(start - width // 3, 0))
     stop = max(begin + width, end)
-    marked = f"{text[begin:start]}**{text[start:end]}**{text[end:stop]}"
-    return ("…" if begin else "") + _squeeze(marked) + ("…" if stop < len(text) else "")
+    stop = next((e for s, e in spans if s < stop < e), stop)  # never cut a marked word
+    parts, at = [], begin
+    for s, e in spans:
+        if s >= begin and e <= stop:
+            parts += [text[at:s], f"**{text[s:e]}**"]
+            at = e
+    parts.append(text[at:stop])
+    return ("…" if begin else "") + _squeeze("".join(parts)) + ("…" if stop < len(text) else "")
 
 
 def _word_start(text: str, index: int) -> int:

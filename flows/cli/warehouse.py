@@ -1,4 +1,4 @@
-"""Warehouse commands: read-only SQL, saved queries, search, export and the schema.
+"""Warehouse commands: read-only SQL, saved queries, search, reindex, export and the schema.
 
 Each command opens the warehouse read-only and shut in (warehouse.connection): its SQL
 reads no other file, writes none, loads no extension and changes no setting. The one file a
@@ -241,12 +241,20 @@ def _topic(con: duckdb.DuckDBPyConnection, value: str | None) -> str | None:
 
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help="Words to find (Russian and English words match "
-                                              "their inflected forms).")],
+    query: Annotated[str, typer.Argument(help="Lucene syntax, as topic queries: words (their "
+                                              "inflected forms match), \"phrases\", prefix*, "
+                                              "AND OR NOT, \"a b\"~N or a NEAR/N b, title: "
+                                              "text: outlet: lang: (docs/QUERIES.md).")],
     topic: Annotated[str | None, typer.Option(help="Only stories of this topic.")] = None,
     country: Annotated[str | None, typer.Option(help="Only stories about this country: KZ, "
                                                      "KG, TJ, UZ, TM or its name.")] = None,
+    outlet: Annotated[str | None, typer.Option(help="Only stories of this outlet (source "
+                                                    "id or name).")] = None,
+    language: Annotated[str | None, typer.Option(help="Only stories in this language: ru en "
+                                                      "kk ky uz tg tk.")] = None,
     since: Annotated[str | None, typer.Option(help="Only stories of this day or later "
+                                                   "(YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Only stories of this day or earlier "
                                                    "(YYYY-MM-DD).")] = None,
     limit: Annotated[int, typer.Option(help="At most this many stories.")] = 20,
     any_term: Annotated[bool, typer.Option("--any", help="Stories with any of the words, not "
@@ -256,20 +264,21 @@ def search(
     """Full-text search: stories ranked by BM25 over title and text, with a snippet."""
     import duckdb
 
-    from warehouse.search import SearchIndexMissing, search_stories
+    from warehouse.search import QueryError, SearchIndexMissing, search_stories
 
     if fmt not in ("text", "json"):
         fail(f"unknown format {fmt!r}; use text or json")
     if not query.strip():
         fail('give the words to search for, e.g. steppewatch search "пытки"')
-    day, country = _day(since, "--since"), _country(country)
+    day, last, country = _day(since, "--since"), _day(until, "--until"), _country(country)
     with _open() as con:
         topic = _topic(con, topic)
         try:
-            hits = search_stories(con, query, topic=topic, country=country, since=day,
-                                  limit=limit, all_terms=not any_term)
-        except SearchIndexMissing as missing:
-            fail(str(missing))
+            hits = search_stories(con, query, topic=topic, country=country, outlet=outlet,
+                                  language=language, since=day, until=last, limit=limit,
+                                  all_terms=not any_term)
+        except (SearchIndexMissing, QueryError) as problem:
+            fail(str(problem))
         except duckdb.Error as error:
             fail(_db_error(error))
     if fmt == "json":
@@ -277,6 +286,22 @@ def search(
                                     indent=1) + "\n")
     else:
         _print_hits(hits, query)
+
+
+@app.command()
+def reindex() -> None:
+    """Rebuild the search index from the warehouse (DATA/search/), beside the one in use,
+    and swap it in when complete."""
+    from warehouse.connection import WarehouseMissing, open_warehouse
+    from warehouse.search import reindex as rebuild
+
+    try:
+        con = open_warehouse(data_dir(), create=False)
+    except WarehouseMissing as missing:
+        fail(str(missing))
+    with con:
+        done = rebuild(con)
+    out.print(f"search index rebuilt: {done.documents} stories in {done.seconds:.1f} s")
 
 
 def _hit_json(hit: SearchHit) -> dict:
@@ -299,12 +324,11 @@ def _print_hits(hits: list[SearchHit], query: str) -> None:
 
 
 def _bold_marked(snippet: str) -> Text:
-    """A snippet as Text: the **marked** word bold, everything else as it is."""
-    before, _, rest = snippet.partition("**")
-    word, _, after = rest.partition("**")
-    if not word:
+    """A snippet as Text: the **marked** words bold, everything else as it is."""
+    parts = snippet.split("**")
+    if len(parts) % 2 == 0:  # an unpaired marker: show the snippet as it is
         return Text(snippet)
-    return Text.assemble(before, (word, "bold yellow"), after)
+    return Text.assemble(*((p, "bold yellow") if i % 2 else p for i, p in enumerate(parts)))
 
 
 @app.command()

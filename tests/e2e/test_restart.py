@@ -44,7 +44,7 @@ def state(data: Path) -> dict:
                                      "join articles a using (article_id)")),
             "unfinished": rows("select count(*) from crawl_runs where status = 'running'")[0][0],
             "duplicates": duplicates,
-            "indexed": rows("select count(*) from search_docs")[0][0],
+            "indexed": rows("select count(*) from search_indexed")[0][0],
             "orphans": len(rows(statement("crawl/orphan_captures").replace("$sources", "NULL"))),
         }
     links: list[str] = []

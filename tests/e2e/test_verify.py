@@ -59,7 +59,7 @@ def test_a_page_without_outcome_is_found_and_extracted_next_night(
             "select article_id, url, capture_id, title from articles order by url limit 1"
         ).fetchone()
         for table in ("articles", "article_versions", "article_topics", "article_places",
-                      "search_docs"):
+                      "search_indexed"):
             con.execute(f"delete from {table} where article_id = ?", [article_id])
         con.execute("delete from capture_outcomes where capture_id = ?", [capture_id])
     code, problems, _ = verify(data)

@@ -1,4 +1,4 @@
-"""Full-text search: every language's letters are searchable, Russian and English stemmed."""
+"""Full-text search: every language's words are searchable and match their inflected forms."""
 
 from __future__ import annotations
 
@@ -75,14 +75,6 @@ def test_search_reports_a_bad_day_and_no_match(warehouse: Path) -> None:
     assert "no story matches" in none.stdout
 
 
-def test_find_stories_works_inside_sql(warehouse: Path) -> None:
-    rows = json.loads(invoke([
-        "--data", str(warehouse), "sql", "--format", "json",
-        "SELECT s.language, s.outlet FROM find_stories('милиция') f JOIN stories s "
-        "USING (article_id) ORDER BY f.score DESC"]).stdout)
-    assert {r["language"] for r in rows} == {"ru", "ky"}
-
-
 def test_refresh_follows_new_deleted_and_changed_articles(tmp_path: Path) -> None:
     build_search_warehouse(tmp_path)
     with open_warehouse(tmp_path) as con:
@@ -90,11 +82,12 @@ def test_refresh_follows_new_deleted_and_changed_articles(tmp_path: Path) -> Non
         con.execute("INSERT INTO articles SELECT * REPLACE ('a-new' AS article_id, "
                     "'https://en.example.org/new' AS url, 'Sandstorm' AS title) "
                     "FROM articles WHERE article_id = 'a-en'")
-        con.execute("UPDATE articles SET text = 'Протестующих задержали', text_sha1 = 'new' "
+        con.execute("UPDATE articles SET text = 'Жұмысшылар ереуілге шықты', text_sha1 = 'new' "
                     "WHERE article_id = 'a-kk'")
         refresh = refresh_search_index(con)
-        assert (refresh.documents, refresh.added) == (len(SEARCH_ARTICLES), 2)
-        assert [h.article_id for h in search_stories(con, "протестующие")] == ["a-kk"]
+        assert (refresh.documents, refresh.added, refresh.removed) == (
+            len(SEARCH_ARTICLES), 2, 1)
+        assert [h.article_id for h in search_stories(con, "ереуіл")] == ["a-kk"]
         assert search_stories(con, "қызметкерлері") == []
         assert [h.article_id for h in search_stories(con, "пытка")] == []
         assert [h.article_id for h in search_stories(con, "sandstorm")] == ["a-new"]
@@ -102,7 +95,8 @@ def test_refresh_follows_new_deleted_and_changed_articles(tmp_path: Path) -> Non
 
 def test_snippet_marks_the_first_match() -> None:
     text = "Начало. " * 40 + "Задержанного пытали сотрудники милиции. " + "Конец. " * 40
-    cut = snippet(text, ["пыта"], width=80)
+    at = text.index("пытали")
+    cut = snippet(text, [(at, at + len("пытали"))], width=80)
     assert "**пытали**" in cut
     assert cut.startswith("…") and cut.endswith("…")
-    assert snippet("Короткий текст", ["нет"]) == "Короткий текст"
+    assert snippet("Короткий текст", []) == "Короткий текст"

@@ -1,8 +1,16 @@
--- Full-text search: stories holding every word of a query, best BM25 match first.
--- param query: words to find; Russian and English words match their inflected forms
+-- Stories holding the query's letters in title or text, most occurrences first (no stems).
+-- Plain SQL, so it runs in any DuckDB; ranked, stemmed search in every language of the
+-- region is `steppewatch search` (docs/QUERIES.md, "Full-text search").
+-- param query: letters to find, e.g. пытк (finds пытки, пытками, пыток)
 -- param limit: at most this many stories (default 20)
-SELECT round(f.score, 3) AS score, s.day, s.outlet, s.language, s.topics, s.title, s.url
-FROM find_stories($query) f
-JOIN stories s USING (article_id)
-ORDER BY f.score DESC, s.article_id
+WITH found AS (
+    SELECT s.*, lower(coalesce(s.title, '') || ' ' || coalesce(s.text, '')) AS haystack
+    FROM stories s
+    WHERE contains(lower(coalesce(s.title, '') || ' ' || coalesce(s.text, '')), lower($query))
+)
+SELECT (length(haystack) - length(replace(haystack, lower($query), '')))
+           // length($query) AS score,
+       day, outlet, language, topics, title, url
+FROM found
+ORDER BY score DESC, article_id
 LIMIT $limit::INTEGER;

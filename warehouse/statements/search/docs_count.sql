@@ -1,2 +1,2 @@
--- How many search documents the index is built from.
-SELECT count(*) FROM search_docs;
+-- How many articles the search index holds.
+SELECT count(*) FROM search_indexed;

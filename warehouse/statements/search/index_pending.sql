@@ -1,0 +1,27 @@
+-- Articles the search index lacks or holds out of date (text, title, outlet, language, day,
+-- countries or topics changed since), with what it needs of them and their signature.
+WITH topic_lists AS (
+    SELECT article_id, list(topic ORDER BY topic) AS topics
+    FROM article_topics
+    GROUP BY article_id
+), current AS (
+    SELECT a.article_id, a.source_id, s.name AS outlet, a.language,
+           timezone('Asia/Almaty', coalesce(a.published_at, a.extracted_at))::DATE AS day,
+           CASE WHEN len(p.countries) > 0 THEN p.countries ELSE s.countries END AS countries,
+           coalesce(t.topics, []::VARCHAR[]) AS topics, a.title, a.text_sha1
+    FROM articles a
+    JOIN sources s USING (source_id)
+    LEFT JOIN article_places p USING (article_id)
+    LEFT JOIN topic_lists t USING (article_id)
+), signed AS (
+    SELECT *, md5(concat_ws('|', text_sha1, title, source_id, outlet, language, day,
+                            array_to_string(countries, ','), array_to_string(topics, ',')))
+              AS signature
+    FROM current
+)
+SELECT c.article_id, c.title, a.text, c.language, c.source_id, c.outlet, c.countries,
+       c.topics, c.day, c.signature
+FROM signed c
+JOIN articles a USING (article_id)
+WHERE c.signature IS DISTINCT FROM (SELECT i.signature FROM search_indexed i
+                                    WHERE i.article_id = c.article_id);

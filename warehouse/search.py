@@ -160,19 +160,33 @@ def search_stories(con: duckdb.DuckDBPyConnection, query: str, *, topic: str | N
     each with a snippet around its first match; the filters narrow by topic, country,
     outlet (id or name), language and day (inclusive). QueryError: a query that does not
     parse."""
+    compiled = compile_search(query, languages=(language,) if language else None,
+                              any_term=not all_terms)
+    scores = _scores(con, compiled, limit, topic, country, outlet, language, since, until)
+    return _hits(con, scores, compiled)
+
+
+def search_scores(con: duckdb.DuckDBPyConnection, query: str, *, topic: str | None = None,
+                  country: str | None = None, outlet: str | None = None,
+                  language: str | None = None, since: date | None = None,
+                  until: date | None = None, limit: int = 1000) -> dict[str, float]:
+    """The article ids `query` finds with their BM25 scores, best first, reading no text
+    (for a page that shows the stories its own way, as the workspace does)."""
+    compiled = compile_search(query, languages=(language,) if language else None)
+    return _scores(con, compiled, limit, topic, country, outlet, language, since, until)
+
+
+def _scores(con: duckdb.DuckDBPyConnection, compiled: Compiled, limit: int,
+            *filters: str | date | None) -> dict[str, float]:
     index = open_reader(index_path(data_dir_of(con)))
     if index is None:
         raise SearchIndexMissing("the search index is not built yet; it is built by the index "
                                  "step of `steppewatch nightly` or `steppewatch demo`, or "
                                  "by `steppewatch reindex`")
-    compiled = compile_search(query, languages=(language,) if language else None,
-                              any_term=not all_terms)
-    clauses = [(tantivy.Occur.Must, q) for q in
-               [compiled.query, *_filters(topic, country, outlet, language, since, until)]]
+    clauses = [(tantivy.Occur.Must, q) for q in [compiled.query, *_filters(*filters)]]
     searcher = index.searcher()
     found = searcher.search(tantivy.Query.boolean_query(clauses), limit, count=False).hits
-    scores = {searcher.doc(address)["article_id"][0]: score for score, address in found}
-    return _hits(con, scores, compiled)
+    return {searcher.doc(address)["article_id"][0]: score for score, address in found}
 
 
 def _hits(con: duckdb.DuckDBPyConnection, scores: dict[str, float], compiled: Compiled

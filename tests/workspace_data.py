@@ -15,6 +15,7 @@ from tests.helpers import ALERT_SOURCES, MALICIOUS_TITLE, ROOT, WIRE, write_rows
 from warehouse.connection import open_warehouse
 from warehouse.load import SourceRun, load_run
 from warehouse.runs import finish_run, start_run, upsert_sources
+from warehouse.search import refresh_search_index
 
 HTML = [("Content-Type", "text/html; charset=utf-8")]
 AGENT = [("User-Agent", "steppewatch-test")]
@@ -146,6 +147,7 @@ def build_workspace_warehouse(data: Path) -> dict[str, str]:
         load_run(con, RUN_ID, run_dir, runs)
         revisit = _second_version(data, con, now)
         finish_run(con, RUN_ID, "completed", None)
+        refresh_search_index(con)
     reports = data / "reports"
     reports.mkdir(exist_ok=True)
     (reports / f"{RUN_ID}-rights.html").write_text(

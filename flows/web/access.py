@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.connection import open_readonly, open_warehouse
+from warehouse.connection import WarehouseBusy, open_readonly, open_warehouse
 
 PAGE_WAIT_SECONDS = 30.0  # a page waits this long for a loading nightly, then says busy
 
@@ -24,11 +24,22 @@ class WarehouseAccess:
         self.data_dir = data_dir
         self._turn = threading.Lock()
 
+    def bring_up_to_date(self, wait_seconds: float = PAGE_WAIT_SECONDS) -> bool:
+        """Apply the migrations and views this version needs (a warehouse made by an older
+        one lacks the corrections table); False when a nightly holds the file meanwhile."""
+        try:
+            with self._turn:
+                open_warehouse(self.data_dir, wait_seconds, create=False).close()
+        except WarehouseBusy:
+            return False
+        return True
+
     @contextmanager
-    def reading(self, search: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A reader; `search` loads the full-text extension (90 ms) for a page that needs it."""
+    def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A reader, without DuckDB's full-text extension (its load costs 90 ms; search
+        has its own index)."""
         with self._turn:
-            con = open_readonly(self.data_dir, PAGE_WAIT_SECONDS, fts=search)
+            con = open_readonly(self.data_dir, PAGE_WAIT_SECONDS, fts=False)
             try:
                 yield con
             finally:
@@ -44,11 +55,10 @@ class WarehouseAccess:
                 con.close()
 
     @contextmanager
-    def exporting(self, staging: Path, search: bool = False
-                  ) -> Iterator[duckdb.DuckDBPyConnection]:
+    def exporting(self, staging: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         """A reader that may write the one staging file of an export."""
         with self._turn:
-            con = open_readonly(self.data_dir, PAGE_WAIT_SECONDS, writable=staging, fts=search)
+            con = open_readonly(self.data_dir, PAGE_WAIT_SECONDS, writable=staging, fts=False)
             try:
                 yield con
             finally:

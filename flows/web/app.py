@@ -78,6 +78,7 @@ def create_app(settings: Settings, host: str = "127.0.0.1") -> Starlette:
     and no token is set."""
     token = access_token(settings, host)
     state = WebState.from_settings(settings)
+    state.access.bring_up_to_date()
     middleware = [Middleware(SecurityHeaders)]
     if token:
         middleware.append(Middleware(TokenRequired, token=token))

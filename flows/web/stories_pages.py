@@ -31,7 +31,7 @@ from warehouse.stories import (
     story_versions,
 )
 
-SEARCH_LIMIT = 5000  # a search narrows the list to at most this many best hits
+SEARCH_LIMIT = 2000  # a search narrows the list to at most this many best hits
 EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json",
                   "parquet": "application/vnd.apache.parquet"}
 
@@ -40,14 +40,18 @@ class SearchFailed(ValueError):
     """The search query could not be run (its syntax, or no index yet); shown on the page."""
 
 
-def _search_ids(con: Any, query: str) -> list[str] | None:
-    """Article ids the query finds, best first; None when there is no query."""
-    if not query:
+def _search_ids(con: Any, f: StoryFilter) -> list[str] | None:
+    """Article ids the filter's query finds (narrowed by its filters), best first; None when
+    there is no query."""
+    if not f.query:
         return None
-    from warehouse.search import SearchIndexMissing, search_stories
+    from warehouse.search import SearchIndexMissing, search_scores
 
     try:
-        return [hit.article_id for hit in search_stories(con, query, limit=SEARCH_LIMIT)]
+        return list(search_scores(
+            con, f.query, topic=f.topics[0] if len(f.topics) == 1 else None, country=f.country,
+            outlet=f.outlet, language=f.language, since=f.day_from, until=f.day_to,
+            limit=SEARCH_LIMIT))
     except SearchIndexMissing as error:
         raise SearchFailed(str(error)) from None
     except ValueError as error:  # the query's syntax
@@ -65,10 +69,10 @@ def stories(request: Request) -> Response:
             and not request.headers.get("hx-request"):
         return RedirectResponse(canonical, 303)  # the form's empty fields left out
     search_error = None
-    with state.access.reading(search=bool(story_filter.query)) as con:
+    with state.access.reading() as con:
         choices = filter_choices(con)
         try:
-            ids = _search_ids(con, story_filter.query)
+            ids = _search_ids(con, story_filter)
         except SearchFailed as error:
             search_error, ids = str(error), []
         result = list_stories(con, story_filter, ids, offset=(page - 1) * PAGE_SIZE)
@@ -109,15 +113,15 @@ def _write_export(state: WebState, story_filter: StoryFilter, fmt: str, output: 
     from warehouse.export import staging_file
 
     if fmt == "json":
-        with state.access.reading(search=bool(story_filter.query)) as con:
-            relation = story_rows(con, story_filter, _search_ids(con, story_filter.query))
+        with state.access.reading() as con:
+            relation = story_rows(con, story_filter, _search_ids(con, story_filter))
             names, rows = relation.columns, relation.fetchall()
         records = [dict(zip(names, row, strict=True)) for row in rows]
         output.write_text(json.dumps(records, ensure_ascii=False, default=str, indent=1),
                           encoding="utf-8")
         return
-    with state.access.exporting(staging_file(output), search=bool(story_filter.query)) as con:
-        relation = story_rows(con, story_filter, _search_ids(con, story_filter.query))
+    with state.access.exporting(staging_file(output)) as con:
+        relation = story_rows(con, story_filter, _search_ids(con, story_filter))
         write_relation(relation, fmt, output)
 
 

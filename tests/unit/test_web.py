@@ -77,6 +77,18 @@ def test_filters_are_permalinks_that_give_the_same_result(client: TestClient) ->
     assert story_ids(client.get("/stories?lang=en").text) == []
 
 
+def test_search_uses_the_topic_query_syntax_and_keeps_the_filters(client: TestClient) -> None:
+    # пыткам in a-evil's text, Пытки in a-hostile's headline: one stem.
+    assert story_ids(client.get("/stories?q=пытки").text) == ["a-evil", "a-hostile"]
+    # a-evil and a-hostile name the изолятор (in the text, in the headline).
+    assert story_ids(client.get("/stories?q=милиции AND NOT изоляторе").text) == [
+        "a-wire2", "a-wire1"]
+    assert story_ids(client.get("/stories?q=милиции&outlet=24kg").text) == ["a-wire2"]
+    broken = client.get("/stories?q=милиции AND (")
+    assert broken.status_code == 200 and story_ids(broken.text) == []
+    assert "The search could not be run" in broken.text
+
+
 def test_a_bad_filter_is_one_line_naming_it(client: TestClient) -> None:
     answer = client.get("/stories?from=yesterday")
     assert answer.status_code == 400

@@ -61,8 +61,10 @@ def rendered(data: Path) -> RenderedReport:
 
 
 def story_html(html: str, article_id: str) -> str:
-    return re.search(rf'<div class="story" id="story-{article_id}">(.*?)\n</div>', html,
-                     re.S).group(1)
+    story = re.search(rf'<div class="story" id="story-{article_id}">\n(.*?)\n</div>\n', html,
+                      re.S).group(1)
+    assert '<div class="story"' not in story  # one story, not the next one's start
+    return story
 
 
 # --- 1. each story once, grouped by country, newest first ------------------------------
@@ -94,8 +96,13 @@ def test_reprints_are_shown_once_with_also_reported_by(rendered: RenderedReport)
     lead = next(s for s in report.stories if s.also)
     assert lead.article_id == "a-wire1"  # published first
     assert [o.outlet for o in lead.also] == ["24.kg"]
-    assert "Also reported by: <a href=\"https://example.test/24kg/a-wire2\">24.kg</a>" \
-        in rendered.html
+    also = re.search(r'<div class="also">(.*?)</div>', story_html(rendered.html, "a-wire1"))
+    assert also.group(1).startswith(
+        'Also reported by:<ul><li><a href="https://example.test/24kg/a-wire2">24.kg</a> ('
+        ) and "archived copy: <span class=\"ref\">capture c-a-wire2 · " in also.group(1)
+    assert "- [24.kg](<https://example.test/24kg/a-wire2>), " in rendered.markdown
+    assert "Archived copy: capture c-a-wire2 · warc/run1/24kg.warc.gz at byte 0" \
+        in rendered.markdown
     assert "Участников акции у мэрии" not in rendered.html
     assert report.article_ids.count("a-wire2") == 1  # still delivered, once
 
@@ -220,7 +227,8 @@ def test_with_base_url_the_headline_links_the_story_page(data: Path) -> None:
     assert '<a href="https://example.test/kloop/a-wire1">live page</a>' in wire
     assert f'<a href="{BASE}/archive/c-a-wire1">archived copy</a>: <span class="ref">' \
         "capture c-a-wire1 · " in wire
-    assert f'Also reported by: <a href="{BASE}/stories/a-wire2">24.kg</a>' in wire
+    assert f'Also reported by:<ul><li><a href="{BASE}/stories/a-wire2">24.kg</a>' in wire
+    assert f'<a href="{BASE}/archive/c-a-wire2">archived copy</a>' in wire
     md = rendered.markdown
     assert f"#### [В Бишкеке задержали участников акции](<{BASE}/stories/a-wire1>)" in md
     assert (f"[live page](<https://example.test/kloop/a-wire1>) · "

@@ -25,6 +25,14 @@ API = {
     "list_feedback": "warehouse.feedback",
     "feedback_examples": "warehouse.feedback",  # corrections as labelled lines for tag --eval
     "FeedbackError": "warehouse.feedback",
+    "search_scores": "warehouse.search",  # ids and scores only, for a list of its own
+    "StoryFilter": "warehouse.stories",  # what the workspace's filters narrowed stories to
+    "list_stories": "warehouse.stories",
+    "story_detail": "warehouse.stories",
+    "story_versions": "warehouse.stories",
+    "source_overview": "warehouse.history",  # outlets with their latest health
+    "source_runs": "warehouse.history",
+    "run_history": "warehouse.history",
 }
 __all__ = sorted(API)
 

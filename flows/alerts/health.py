@@ -25,6 +25,8 @@ KIND_WORDS = {
     "extract_failed": "could not be read", "bad_feed": "unreadable feed",
     "bad_sitemap": "unreadable sitemap", "pagination_trap": "endless pagination (stopped)",
     "duplicate": "duplicate of another page", "not_fetched": "not fetched in this run",
+    "not_article": "not articles (video, gallery or audio)", "moved": "moved to another host",
+    "pattern_miss": "with links that look like articles but fail the URL pattern",
 }
 HTTP_WORDS = {401: "refused (HTTP 401)", 403: "refused (HTTP 403)",
               404: "not found (HTTP 404)", 410: "gone (HTTP 410)",

@@ -297,6 +297,8 @@ def test_error_kinds_in_words() -> None:
     assert counted({"http_503": 1}, "page") == "1 page server error (HTTP 503)"
     assert counted({"robots_disallowed": 3, "some_new_kind": 1}, "page") == \
         "3 pages blocked by robots.txt, 1 some new kind"
+    assert counted({"pattern_miss": 2, "moved": 1}, "page") == ("2 pages with links that look "
+        "like articles but fail the URL pattern, 1 moved to another host")
     row = {"source_id": "x", "status": "ok", "pages_fetched": 1}
     assert health_table([row], [])[0].outlet == "x"  # no name: the id
 

@@ -42,12 +42,6 @@ class Matches:
     by_topic: dict[str, list[TermHit]]
     spans: list[tuple[int, int, tuple[str, ...]]]  # text offsets, topics of each span
 
-    @property
-    def surfaces(self) -> dict[str, list[str]]:
-        """Per topic, the distinct words matched (sorted): the JSON report's matched_terms."""
-        return {t: sorted({s for h in hits for s in h.surfaces})
-                for t, hits in self.by_topic.items()}
-
 
 def _entries(topic_matches: list[dict[str, Any]] | None) -> list[tuple[str, list[dict]]]:
     out = []

@@ -90,6 +90,19 @@ def test_each_story_is_listed_once_with_all_its_topics(rendered: RenderedReport)
     assert html.index("<h3>Kyrgyzstan</h3>") < html.index("<h3>Tajikistan</h3>")
 
 
+def test_countries_go_a_to_z_then_regional_then_unknown() -> None:
+    from flows.alerts.report import Story, country_groups
+
+    def story(article_id: str, countries: list[str]) -> Story:
+        return Story(article_id, "t", "https://x.test/", "o", countries, "ru", None, [], 1.0, [])
+
+    leads = [story("r", ["KG", "KZ"]), story("u", []), story("tj", ["TJ"]), story("kz", ["KZ"]),
+             story("kz2", ["KZ"])]
+    assert [(g.country, [s.article_id for s in g.stories]) for g in country_groups(leads)] == [
+        ("Kazakhstan", ["kz", "kz2"]), ("Tajikistan", ["tj"]), ("Regional", ["r"]),
+        ("Country unknown", ["u"])]
+
+
 def test_reprints_are_shown_once_with_also_reported_by(rendered: RenderedReport) -> None:
     report = rendered.report
     assert report.summary["stories"] == 4 and report.summary["reprints"] == 1

@@ -5,8 +5,8 @@ terms (warehouse/terms.py); queries use the topic queries' Lucene syntax
 (warehouse/search_query.py). `refresh_search_index` adds only the articles the index lacks
 or holds out of date and drops those no longer stored, in one commit; `reindex` builds a
 whole new index beside the old one and swaps it in. DuckDB stays the source of truth:
-`search_indexed` says what the index holds, and a hit's title, link and text are read from
-the warehouse.
+`search_indexed` says what the index holds, and a hit shows the copy of the article the
+index keeps (warehouse/search_index.py), so a query reads nothing else.
 
 Readers open the index folder themselves, read-only (DuckDB's shut-in switches govern the
 warehouse, not this folder); the writer's commits never make them wait.
@@ -14,6 +14,7 @@ warehouse, not this folder); the writer's commits never make them wait.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import time
@@ -42,8 +43,9 @@ from warehouse.terms import fold, term, words
 
 SNIPPET_CHARS = 220
 BATCH = 2_000  # pending articles read from DuckDB at a time
-__all__ = ["IndexRefresh", "QueryError", "SearchHit", "SearchIndexMissing", "refresh_search_index",
-           "reindex", "search_stories", "snippet", "stored_topics"]
+__all__ = ["IndexRefresh", "QueryError", "SearchHit", "SearchIndexMissing", "index_ready",
+           "refresh_search_index", "reindex", "search_scores", "search_stories", "snippet",
+           "stored_topics"]
 
 
 class SearchIndexMissing(RuntimeError):
@@ -112,11 +114,11 @@ def _pending(con: duckdb.DuckDBPyConnection, ids: list[str], signatures: list[st
     signatures are collected for the bookkeeping."""
     while batch := con.fetchmany(BATCH):
         for (article_id, title, text, language, source_id, outlet, countries, topics, day,
-             signature) in batch:
+             url, signature) in batch:
             ids.append(article_id)
             signatures.append(signature)
             yield IndexDoc(article_id, title, text, language, (source_id, outlet),
-                           tuple(countries), tuple(topics), day)
+                           tuple(countries), tuple(topics), day, url, outlet)
 
 
 def reindex(con: duckdb.DuckDBPyConnection) -> IndexRefresh:
@@ -135,6 +137,11 @@ def reindex(con: duckdb.DuckDBPyConnection) -> IndexRefresh:
         swap_in(fresh, path)
         con.execute(statement("search/indexed_record"), {"ids": ids, "signatures": signatures})
     return IndexRefresh(added, added, time.perf_counter() - started)
+
+
+def index_ready(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the search index of `con`'s warehouse has been built."""
+    return exists(index_path(data_dir_of(con)))
 
 
 def _filters(topic: str | None, country: str | None, outlet: str | None,
@@ -162,8 +169,9 @@ def search_stories(con: duckdb.DuckDBPyConnection, query: str, *, topic: str | N
     parse."""
     compiled = compile_search(query, languages=(language,) if language else None,
                               any_term=not all_terms)
-    scores = _scores(con, compiled, limit, topic, country, outlet, language, since, until)
-    return _hits(con, scores, compiled)
+    searcher, found = _find(con, compiled, limit, topic, country, outlet, language, since,
+                            until)
+    return [_hit(searcher.doc(address), score, compiled) for score, address in found]
 
 
 def search_scores(con: duckdb.DuckDBPyConnection, query: str, *, topic: str | None = None,
@@ -173,11 +181,15 @@ def search_scores(con: duckdb.DuckDBPyConnection, query: str, *, topic: str | No
     """The article ids `query` finds with their BM25 scores, best first, reading no text
     (for a page that shows the stories its own way, as the workspace does)."""
     compiled = compile_search(query, languages=(language,) if language else None)
-    return _scores(con, compiled, limit, topic, country, outlet, language, since, until)
+    searcher, found = _find(con, compiled, limit, topic, country, outlet, language, since,
+                            until)
+    return {searcher.doc(address)["article_id"][0]: score for score, address in found}
 
 
-def _scores(con: duckdb.DuckDBPyConnection, compiled: Compiled, limit: int,
-            *filters: str | date | None) -> dict[str, float]:
+def _find(con: duckdb.DuckDBPyConnection, compiled: Compiled, limit: int,
+          *filters: str | date | None
+          ) -> tuple[tantivy.Searcher, list[tuple[float, tantivy.DocAddress]]]:
+    """The index's best `limit` documents for the query and filters, with their scores."""
     index = open_reader(index_path(data_dir_of(con)))
     if index is None:
         raise SearchIndexMissing("the search index is not built yet; it is built by the index "
@@ -185,21 +197,18 @@ def _scores(con: duckdb.DuckDBPyConnection, compiled: Compiled, limit: int,
                                  "by `steppewatch reindex`")
     clauses = [(tantivy.Occur.Must, q) for q in [compiled.query, *_filters(*filters)]]
     searcher = index.searcher()
-    found = searcher.search(tantivy.Query.boolean_query(clauses), limit, count=False).hits
-    return {searcher.doc(address)["article_id"][0]: score for score, address in found}
+    return searcher, searcher.search(tantivy.Query.boolean_query(clauses), limit,
+                                     count=False).hits
 
 
-def _hits(con: duckdb.DuckDBPyConnection, scores: dict[str, float], compiled: Compiled
-          ) -> list[SearchHit]:
-    if not scores:
-        return []
-    rows = con.execute(statement("search/hits"), {"ids": list(scores)}).fetchall()
-    hits = []
-    for article_id, day, outlet, countries, language, topics, title, url, text in rows:
-        spans = matched_spans(text or "", language, compiled)
-        hits.append(SearchHit(article_id, scores[article_id], day, outlet, countries, language,
-                              topics, title, url, snippet(text or "", spans), spans))
-    return sorted(hits, key=lambda h: (-h.score, h.article_id))
+def _hit(doc: tantivy.Document, score: float, compiled: Compiled) -> SearchHit:
+    shown = json.loads(bytes(doc["shown"][0]))
+    text, language = shown["text"] or "", shown["language"]
+    spans = matched_spans(text, language, compiled)
+    day = date.fromisoformat(shown["day"]) if shown["day"] else None
+    return SearchHit(doc["article_id"][0], score, day, shown["outlet"], shown["countries"],
+                     language, shown["topics"], shown["title"], shown["url"],
+                     snippet(text, spans), spans)
 
 
 def matched_spans(text: str, language: str | None, compiled: Compiled

@@ -6,13 +6,16 @@ it leaves the last committed index, which readers keep using); readers never wai
 writer; top-k BM25 queries stay in milliseconds at a million articles.
 
 Each document holds the article's terms (warehouse/terms.py, joined by spaces and split
-again by the whitespace tokenizer, so a position is a word) and the fields the filters
-need. DuckDB stays the source of truth: the stored texts, titles and links are read from
-the warehouse, and `warehouse.search.reindex` rebuilds this folder from it.
+again by the whitespace tokenizer, so a position is a word), the fields the filters need,
+and a copy of what a hit shows (title, link, text for the snippet), so a query reads
+nothing but this folder. DuckDB stays the source of truth: `search_indexed` says what the
+index holds, each night follows the warehouse's changes, and `warehouse.search.reindex`
+rebuilds this folder from it.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Iterable
@@ -43,6 +46,17 @@ class IndexDoc:
     countries: tuple[str, ...]
     topics: tuple[str, ...]
     day: date | None
+    url: str = ""
+    outlet_name: str = ""
+
+    def shown(self) -> bytes:
+        """What a hit shows, stored in the index so a query reads nothing else (a copy: the
+        warehouse's rows are the truth, and the next refresh follows their changes)."""
+        return json.dumps({
+            "day": self.day.isoformat() if self.day else None, "outlet": self.outlet_name,
+            "countries": list(self.countries), "language": self.language,
+            "topics": list(self.topics), "title": self.title, "url": self.url,
+            "text": self.text}, ensure_ascii=False).encode()
 
 
 def index_path(data_dir: Path) -> Path:
@@ -58,6 +72,7 @@ def build_schema() -> tantivy.Schema:
     for name in KEYWORD_FIELDS:
         builder.add_text_field(name, tokenizer_name="raw", index_option="basic")
     builder.add_integer_field("day", indexed=True, fast=True)
+    builder.add_bytes_field("shown", stored=True, indexed=False)  # IndexDoc.shown
     return builder.build()
 
 
@@ -82,6 +97,7 @@ def to_document(doc: IndexDoc) -> tantivy.Document:
         "lang": [keyword(doc.language or "")],
         "country": [keyword(c) for c in doc.countries],
         "topic": [keyword(t) for t in doc.topics],
+        "shown": doc.shown(),
     }
     if doc.day is not None:
         fields["day"] = day_number(doc.day)

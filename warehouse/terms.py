@@ -174,9 +174,21 @@ def words(text: str | None) -> Iterator[tuple[str, int, int]]:
         yield m.group(), m.start(), m.end()
 
 
+_SEEN: dict[str | None, dict[str, str]] = {}  # word -> term, per language: words repeat
+
+
 def text_terms(text: str | None, lang: str | None) -> list[str]:
     """The terms of `text`, in order (a term's position is its index)."""
-    return [term(w, lang) for w in WORD_RE.findall(text or "")]
+    seen = _SEEN.setdefault(lang if lang in _FORMS else None, {})
+    if len(seen) > 2_000_000:  # a bound on memory; the common words come back at once
+        seen.clear()
+    found = WORD_RE.findall(text or "")
+    out = [seen.get(w) for w in found]
+    if None in out:
+        for i, got in enumerate(out):
+            if got is None:
+                out[i] = seen[found[i]] = term(found[i], lang)
+    return out  # type: ignore[return-value]
 
 
 def query_terms(word: str, languages: Iterable[str] | None = None) -> list[str]:

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from crawlers import telegram
 from crawlers.language import LANGUAGES
 from crawlers.tomlconfig import ConfigError, read_toml
 
-FAMILIES = {"pangea", "wordpress", "custom"}
+FAMILIES = {"pangea", "wordpress", "custom", telegram.FAMILY}
 
 
 class SourceConfigError(ConfigError):
@@ -31,6 +32,8 @@ class Source:
     listings: tuple[str, ...] = ()
     allowed_hosts: tuple[str, ...] = ()
     download_delay: float | None = None
+    channel: str | None = None  # family "telegram": the public channel's name
+    pages_per_night: int | None = None  # family "telegram": preview pages a night at most
     _pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -50,6 +53,11 @@ class Source:
 
 def _source_from_entry(entry: dict, path: Path) -> Source:
     sid = entry.get("id", "?")
+    if entry.get("family") == telegram.FAMILY:
+        try:
+            entry = telegram.source_entry(entry)
+        except ValueError as err:
+            raise SourceConfigError(f"{path}: source {sid!r}: {err}") from None
     try:
         source = Source(
             id=entry["id"],
@@ -64,6 +72,8 @@ def _source_from_entry(entry: dict, path: Path) -> Source:
             listings=tuple(entry.get("listings", ())),
             allowed_hosts=tuple(entry.get("allowed_hosts", ())),
             download_delay=entry.get("download_delay"),
+            channel=entry.get("channel"),
+            pages_per_night=entry.get("pages_per_night"),
         )
     except KeyError as missing:
         raise SourceConfigError(f"{path}: source {sid!r} lacks field {missing}; add it") from None

@@ -14,6 +14,8 @@ from typing import Any
 
 from crawlers.extraction import ExtractionError, extract_article
 from crawlers.staging import AtomicJsonl, JsonlTail, SourceStaging
+from crawlers.telegram import parse_post_url
+from crawlers.telegram_extraction import extract_post
 from crawlers.warc import read_response
 from flows.tagging.labelling import worker_labeller
 
@@ -34,13 +36,17 @@ def extract_page(data_dir: str, page: dict[str, Any], languages: list[str]) -> d
     """One article page -> an article row, or an error row (runs in a worker process)."""
     try:
         stored = read_response(Path(data_dir), page["warc_file"], page["warc_offset"])
-        article = extract_article(stored.body, page["url"], stored.headers.get("content-type", ""),
-                                  languages)
+        extra: dict[str, Any] = {}
+        if parse_post_url(page["url"]):  # a Telegram post: one of the posts of its page
+            article, extra = extract_post(stored.body, page["url"], languages)
+        else:
+            article = extract_article(stored.body, page["url"],
+                                      stored.headers.get("content-type", ""), languages)
     except ExtractionError as err:
         return _error_row(page, err.kind, str(err))
     except Exception as err:  # a broken page must never stop the others
         return _error_row(page, "extract_failed", f"{page['url']}: {type(err).__name__}: {err}")
-    row = article.to_dict()
+    row = article.to_dict() | extra
     row.update(article_id=article_id(page["url"]), source_id=page["source_id"],
                capture_id=page["capture_id"], extracted_at=datetime.now(UTC).isoformat())
     return row

@@ -24,6 +24,7 @@ STAGED_FILES = (
     (SourceStaging.CAPTURES, "captures"),
     (SourceStaging.EXTRACTED, "articles"),
     (SourceStaging.EXTRACTED, "article_versions"),
+    (SourceStaging.EXTRACTED, "telegram_posts"),
     (SourceStaging.EXTRACTED, "older_than_since"),
     (SourceStaging.PLACES, "article_places"),
     (SourceStaging.TAGGED, "article_topics"),

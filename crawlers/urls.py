@@ -27,6 +27,9 @@ TRACKING_PARAMS = (
 MOBILE_LABELS = ("m.", "mobile.", "amp.", "mob.")
 _AMP_SUFFIX = re.compile(r"/amp/?$")
 _AMP_PREFIX = re.compile(r"^/amp(?=/)")
+# Pangea (RFE/RL) AMP pages drop the /a/ of the article path: /amp/<slug>/<id>.html and
+# /amp/<id>.html are /a/<slug>/<id>.html and /a/<id>.html (seen on azattyk.org).
+_PANGEA_AMP = re.compile(r"^/amp/(?:a/)?((?:[\w%-]+/)?\d+\.html)$")
 _AMP_HTML = re.compile(r"\.amp\.html$")
 _SLASHES = re.compile(r"/{2,}")
 # Dates in article URLs: /2026/11/27/, /20261127/, /2026-11-27-
@@ -35,6 +38,7 @@ _URL_DATE = re.compile(
 
 
 def _desktop_host(host: str) -> str:
+    host = host.rstrip(".")  # a fully qualified name ("24.kg.") is the same host
     for label in MOBILE_LABELS:
         if host.startswith(label) and host.count(".") >= 2:
             return host[len(label):]
@@ -45,6 +49,9 @@ def _desktop_path(path: str) -> str:
     path = _SLASHES.sub("/", path)
     path = _AMP_HTML.sub(".html", path)
     path = _AMP_SUFFIX.sub("/", path)
+    pangea = _PANGEA_AMP.match(path)
+    if pangea:
+        return f"/a/{pangea[1]}"
     return _AMP_PREFIX.sub("", path) or "/"
 
 

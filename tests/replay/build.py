@@ -136,9 +136,7 @@ def article_url(source: dict[str, Any], a: Article) -> str:
         "turkmen-news": lambda: f"/{a.slug}/",
         "24kg": lambda: f"/{url_section(a.section)}/{a.key}_{a.slug}/",
         "kun-uz": lambda: ("/ru" if a.lang == "ru" else "") + f"/news/{ymd}/{a.slug}",
-        "asia-plus": lambda: (
-            f"/ru/news/tajikistan/{url_section(a.section).replace('_', '')}/{day:%Y%m%d}/{a.slug}"
-        ),
+        "asia-plus": lambda: f"/news/tajikistan/{day:%Y%m%d}/{a.slug}/",
         "khovar": lambda: edition_prefix(a, {"tg": "", "ru": "/rus"}) + f"/{ym}/{a.slug}/",
         "hronikatm": lambda: f"/{ym}/{a.slug}/",
         "vlast": lambda: f"/{url_section(a.section).replace('_', '')}/{a.key}-{a.slug}.html",
@@ -323,6 +321,7 @@ class Outlet:
     env: Environment
     strings: dict[str, dict[str, Any]]
     site: Site
+    sites: dict[str, Site] = field(default_factory=dict)
 
     @property
     def sid(self) -> str:
@@ -331,6 +330,10 @@ class Outlet:
     @property
     def base(self) -> str:
         return f"https://{self.site.host}"
+
+    def extra_site(self, host: str) -> Site:
+        """Another host of the outlet (an old domain that redirects), written like the others."""
+        return self.sites.setdefault(host, Site(host))
 
     @property
     def template_set(self) -> str:
@@ -445,6 +448,8 @@ def render_pangea(o: Outlet) -> None:
     lang = o.editions()[0]
     o.site.add("/robots.txt", o.render("robots.txt.j2", lang), "txt")
     o.listing("/", "/?p=1", lang, "home.html.j2")
+    for feed in o.source["feeds"]:  # /api/<token>: the all-news RSS feed
+        o.xml(urlsplit(feed).path, "rss.xml.j2", lang, items=o.entries(lang)[:30])
     o.article_pages()
     for g in (e for e in o.extras if e.kind == "gallery"):
         o.page(
@@ -515,14 +520,18 @@ def render_kun_uz(o: Outlet) -> None:
     o.article_pages()
 
 
-def render_asia_plus(o: Outlet) -> None:
+def render_asia_plus(o: Outlet, old: Site) -> None:
+    """asiaplus.news; its old host asiaplustj.info answers every page with a 301 there."""
     lang = o.editions()[0]
     o.site.add("/robots.txt", o.render("robots.txt.j2", lang), "txt")
-    o.listing("/ru/news/all", "/ru/news/all?page=1", lang, "list.html.j2")
-    o.home("/ru", lang, "list.html.j2")
-    o.site.rule("/", status=301, location=f"{o.base}/ru")
-    o.xml("/ru/rss", "rss.xml.j2", lang, items=o.entries(lang)[:30])
+    o.listing("/vse-novosti/", "/vse-novosti/page/2/", lang, "list.html.j2")
+    o.home("/", lang, "list.html.j2")
+    o.xml("/feed/", "rss.xml.j2", lang, items=o.entries(lang)[:30])
     o.article_pages()
+    old.rule("/", status=301, location=f"{o.base}/")
+    old.rule("/ru", status=301, location=f"{o.base}/")
+    old.rule("/ru/rss", status=301, location=f"{o.base}/feed/")
+    old.rule("/ru/news/all", status=301, location=f"{o.base}/vse-novosti/")
 
 
 def render_newsroom(o: Outlet) -> None:
@@ -547,7 +556,7 @@ RENDERERS: dict[str, Callable[[Outlet], None]] = {
     "wordpress": render_wordpress,
     "24kg": render_24kg,
     "kun-uz": render_kun_uz,
-    "asia-plus": render_asia_plus,
+    "asia-plus": lambda o: render_asia_plus(o, o.extra_site("asiaplustj.info")),
     NEWSROOM: render_newsroom,
 }
 
@@ -654,7 +663,8 @@ def load_outlet(
     services = chrome_all.get("_services", {}).get("links", [])
     host = source["allowed_hosts"][0]
     site = sites.setdefault(host, Site(host))
-    return Outlet(source, articles, chrome_all[source["id"]], extras, services, env, strings, site)
+    return Outlet(source, articles, chrome_all[source["id"]], extras, services, env, strings, site,
+                  sites)
 
 
 def build(sources_file: Path, content_dir: Path, out: Path) -> dict[str, Site]:

@@ -45,6 +45,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawlers.middlewares.WarcArchiveMiddleware": 650,
     # Between the archive and RedirectMiddleware: a loop is recorded as such.
     "crawlers.middlewares.RedirectLoopMiddleware": 610,
+    # Between the archive and RedirectMiddleware: a redirect off the source's hosts is a move.
+    "crawlers.moves.MovedHostMiddleware": 620,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.PoliteRetryMiddleware": 550,
 }

@@ -24,7 +24,9 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from crawlers.detection import is_article_page, looks_like_article, page_kind
 from crawlers.items import ArticlePage, DiscoveredLink, FetchError
+from crawlers.moves import MovedHost
 from crawlers.plan import CrawlPlan
 from crawlers.sources import Source
 from crawlers.spiders.discovery import (
@@ -58,6 +60,10 @@ PREVIOUS_PAGE_XPATH = (
     "]/@href | //link[@rel='prev' or @rel='previous']/@href"
 )
 NOT_MODIFIED = 304
+# Links that look like articles but fail the pattern: how many a run fetches to let their
+# metadata decide (a changed URL scheme then still yields its articles on the first night).
+MAX_PROBES = 5
+PATTERN_MISS_SAMPLES = 3
 
 
 class SourceSpider(scrapy.Spider):
@@ -74,14 +80,15 @@ class SourceSpider(scrapy.Spider):
         self.allowed_domains = list(source.hosts)
         self.listed: set[str] = set()  # article URLs met on discovery pages this run
         self.kept: dict[str, str] = {}  # article URL stored this run -> URL fetched for it
+        self.probed: set[str] = set()  # pattern misses fetched for their metadata
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.source.feeds:
-            yield self._discovery_request(url, self.parse_feed, "feed")
+            yield self._discovery_request(url, self.parse_feed, "feed", entry=True)
         for url in self.source.sitemaps:
-            yield self._discovery_request(url, self.parse_sitemap, "sitemap")
+            yield self._discovery_request(url, self.parse_sitemap, "sitemap", entry=True)
         for url in self.source.listings:
-            yield self._request(url, self.parse_listing, "listing", page=1)
+            yield self._request(url, self.parse_listing, "listing", page=1, entry=True)
         for url in self.plan.revisit:
             yield self._request(url, self.parse_article, "revisit", revisit=True)
 
@@ -91,9 +98,11 @@ class SourceSpider(scrapy.Spider):
         return scrapy.Request(url, callback=callback, errback=self.on_error,
                               meta={"kind": kind, **meta})
 
-    def _discovery_request(self, url: str, callback: Any, kind: str) -> scrapy.Request:
+    def _discovery_request(self, url: str, callback: Any, kind: str,
+                           entry: bool = False) -> scrapy.Request:
         """A feed or sitemap request, conditional when a copy of it is archived."""
-        request = self._request(url, callback, kind, handle_httpstatus_list=[NOT_MODIFIED])
+        request = self._request(url, callback, kind, handle_httpstatus_list=[NOT_MODIFIED],
+                                entry=entry)
         known = self.plan.validators.get(url)
         if known:
             if known.get("etag"):
@@ -121,11 +130,25 @@ class SourceSpider(scrapy.Spider):
 
     # ------------------------------------------------------------------ discovery
 
-    def follow_articles(self, links: Iterable[Listed], found_on: str) -> Iterator[Any]:
-        """Article links of a discovery page: record each, fetch those not stored."""
+    def _entry_reached(self, response: Response) -> None:
+        """A configured feed, sitemap or listing was read; when none is, the crawl fails
+        (flows/crawl.py summarise_crawl, from the entries_failed count of on_error)."""
+        if response.meta.get("entry"):
+            self.crawler.stats.inc_value("steppewatch/entries_ok")
+
+    def follow_articles(self, links: Iterable[Listed], found_on: str,
+                        status: int = 200) -> Iterator[Any]:
+        """Article links of a discovery page: record each, fetch those not stored; links
+        that look like articles but fail the pattern are reported (and a few fetched)."""
+        misses: list[str] = []
         for link in links:
             url = article_url(link.url, self.source.hosts, self.source.is_article_url)
-            if url is None or url in self.listed:
+            if url is None:
+                miss = canonical_url(link.url)
+                if looks_like_article(miss, self.source.hosts) and miss not in misses:
+                    misses.append(miss)
+                continue
+            if url in self.listed:
                 continue
             date = link.date or url_date(url)
             if self._is_old(date):
@@ -139,6 +162,25 @@ class SourceSpider(scrapy.Spider):
                 self.crawler.stats.inc_value("steppewatch/skipped_seen")
                 continue
             yield self._request(url, self.parse_article, "article")
+        if misses:
+            yield from self._pattern_misses(misses, found_on, status)
+
+    def _pattern_misses(self, misses: list[str], found_on: str, status: int) -> Iterator[Any]:
+        """One row for the page, so a changed URL scheme shows in the health table the
+        first night; the first few misses of the run are fetched and kept when their
+        own metadata says they are articles."""
+        self.crawler.stats.inc_value("steppewatch/pattern_misses", len(misses))
+        samples = ", ".join(misses[:PATTERN_MISS_SAMPLES])
+        yield FetchError(self.source.id, canonical_url(found_on), "pattern_miss",
+                         f"{len(misses)} links look like articles but do not match "
+                         f"article_pattern (e.g. {samples}); check the pattern in "
+                         f"sources.toml", status)
+        for url in misses:
+            if len(self.probed) >= MAX_PROBES:
+                return
+            if url not in self.probed and url not in self.seen_urls:
+                self.probed.add(url)
+                yield self._request(url, self.parse_article, "article", probe=True)
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
         body = self._body(response)
@@ -149,7 +191,8 @@ class SourceSpider(scrapy.Spider):
         except DiscoveryError as err:
             yield self._bad_page(response, "bad_feed", f"feed could not be parsed: {err}")
             return
-        yield from self.follow_articles(entries, response.url)
+        self._entry_reached(response)
+        yield from self.follow_articles(entries, response.url, response.status)
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         body = self._body(response)
@@ -160,8 +203,9 @@ class SourceSpider(scrapy.Spider):
         except DiscoveryError as err:
             yield self._bad_page(response, "bad_sitemap", f"sitemap could not be parsed: {err}")
             return
+        self._entry_reached(response)
         if not sitemap.is_index:
-            yield from self.follow_articles(sitemap.entries, response.url)
+            yield from self.follow_articles(sitemap.entries, response.url, response.status)
             return
         for child in sitemap.entries:
             if self._is_allowed(child.url) and not self._is_old(child.date):
@@ -171,9 +215,10 @@ class SourceSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             yield self._bad_page(response, "not_html", "listing page is not HTML")
             return
+        self._entry_reached(response)
         hrefs = [response.urljoin(h) for h in response.xpath("//a/@href").getall()]
         links = [Listed(h) for h in hrefs]
-        yield from self.follow_articles(links, response.url)
+        yield from self.follow_articles(links, response.url, response.status)
         yield from self._next_listing_page(response, links)
 
     def _next_listing_page(self, response: Response, links: list[Listed]) -> Iterator[Any]:
@@ -226,6 +271,13 @@ class SourceSpider(scrapy.Spider):
     def parse_article(self, response: Response) -> Iterator[Any]:
         capture = response.meta["capture"]
         requested = canonical_url(response.meta.get("redirect_urls", [response.url])[0])
+        said = page_kind(response.body) if isinstance(response, TextResponse) else None
+        if not is_article_page(not response.meta.get("probe"), said):
+            yield FetchError(self.source.id, requested, "not_article",
+                             f"the page says it is a {said}, not an article" if said else
+                             "its URL fails article_pattern and its metadata does not say "
+                             "it is an article", response.status, capture["capture_id"])
+            return
         url = self._article_identity(response)
         revisit = bool(response.meta.get("revisit"))
         if url in self.kept or (url != requested and url in self.seen_urls and not revisit):
@@ -262,6 +314,16 @@ class SourceSpider(scrapy.Spider):
         request = failure.request
         page_kind = request.meta.get("kind", "page")
         asked = canonical_url(request.meta.get("redirect_urls", [request.url])[0])
+        if request.meta.get("entry"):
+            self.crawler.stats.inc_value("steppewatch/entries_failed")
+        if failure.check(MovedHost):
+            moved = failure.value
+            yield FetchError(self.source.id, asked, "moved",
+                             f"{page_kind} page {asked} redirects to {moved.target}, on "
+                             f"{moved.host}, which is not one of the source's hosts: if the "
+                             f"outlet moved there, add {moved.host} to allowed_hosts (and "
+                             f"article_pattern) in sources.toml")
+            return
         if failure.check(HttpError):
             response = failure.value.response
             capture = response.meta.get("capture", {})

@@ -155,6 +155,12 @@ def summarise_crawl(source_id: str, out_dir: Path, seconds: float) -> CrawlResul
         raise CrawlFailed(
             f"{source_id}: no page could be fetched ({_first_error(staging)}); "
             "check the network and the source's URLs")
+    if stats.get("steppewatch/entries_failed") and not stats.get("steppewatch/entries_ok"):
+        # Pages answered (redirects, error pages) but no feed, sitemap or listing worked:
+        # a moved or rebuilt site, flagged on its first night.
+        raise CrawlFailed(
+            f"{source_id}: every feed, sitemap and listing failed ({_first_error(staging)}); "
+            "run `steppewatch sources check` and fix the source's URLs")
     return CrawlResult(
         source_id=source_id,
         pages_fetched=pages,

@@ -5,5 +5,6 @@ its commands on the shared Typer app (flows.cli.app), in the order the help list
 from flows.cli.app import app
 from flows.cli import run, alerts, tagging, warehouse, web  # noqa: F401  (registers the commands)
 from flows.cli import feedback  # noqa: F401  (registers the commands)
+from flows.cli import sources  # noqa: F401  (registers the commands)
 
 __all__ = ["app"]

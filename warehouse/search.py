@@ -86,24 +86,31 @@ def data_dir_of(con: duckdb.DuckDBPyConnection) -> Path:
 
 def refresh_search_index(con: duckdb.DuckDBPyConnection,
                          on_step: Callable[[str], None] | None = None) -> IndexRefresh:
-    """Bring the index in line with the warehouse: add the new or changed articles, drop
-    those gone (writer only). `on_step("index")` is called between the index's commit and
-    its bookkeeping in DuckDB: a crash there leaves a usable index, and the next run
-    re-adds the same articles (adding replaces)."""
+    """Bring the index in line with the warehouse: add the new articles and drop those gone
+    (writer only). When an article it holds was tagged or extracted again since the last
+    update (reprocess), every article is compared with the index and the changed ones are
+    replaced too. `on_step("index")` is called between the index's commit and its
+    bookkeeping in DuckDB: a crash there leaves a usable index, and the next run re-adds
+    the same articles (adding replaces)."""
     started = time.perf_counter()
     path = index_path(data_dir_of(con))
+    since = con.execute(statement("search/last_refresh")).fetchone()[0]
     if not exists(path):  # a first build, or the folder was removed: everything again
         con.execute(statement("search/indexed_forget"), {"ids": None})
+    check_all = since is None or not exists(path) or con.execute(
+        statement("search/index_touched"), {"since": since}).fetchone()[0]
     gone = [row[0] for row in con.execute(statement("search/index_gone")).fetchall()]
     ids: list[str] = []
     signatures: list[str] = []
-    con.execute(statement("search/index_pending"))
+    con.execute(statement("search/index_pending"), {"all": check_all})
     added = update(path, _pending(con, ids, signatures), gone)
     if on_step:
         on_step("index")
     with transaction(con):
         con.execute(statement("search/indexed_forget"), {"ids": gone})
         con.execute(statement("search/indexed_record"), {"ids": ids, "signatures": signatures})
+        con.execute(statement("search/refresh_done"), {
+            "added": added, "removed": len(gone), "checked_all": check_all})
     documents = con.execute(statement("search/docs_count")).fetchone()[0]
     return IndexRefresh(documents, added, time.perf_counter() - started, len(gone))
 
@@ -132,10 +139,12 @@ def reindex(con: duckdb.DuckDBPyConnection) -> IndexRefresh:
         con.execute(statement("search/indexed_forget"), {"ids": None})
         ids: list[str] = []
         signatures: list[str] = []
-        con.execute(statement("search/index_pending"))
+        con.execute(statement("search/index_pending"), {"all": True})
         added = update(fresh, _pending(con, ids, signatures), [])
         swap_in(fresh, path)
         con.execute(statement("search/indexed_record"), {"ids": ids, "signatures": signatures})
+        con.execute(statement("search/refresh_done"), {
+            "added": added, "removed": 0, "checked_all": True})
     return IndexRefresh(added, added, time.perf_counter() - started)
 
 

@@ -86,7 +86,10 @@ _SUFFIXES: dict[str, tuple[str, ...]] = {
         "dy", "di", "dyr", "dir", "an", "en", "yar", "yar", "mak", "mek",
     ),
 }  # fmt: skip
-_BY_LENGTH = {lang: sorted(set(s), key=len, reverse=True) for lang, s in _SUFFIXES.items()}
+# Per language: (length, suffixes of that length), longest first: one set lookup a length.
+_BY_LENGTH = {lang: [(n, frozenset(x for x in s if len(x) == n))
+                     for n in sorted({len(x) for x in s}, reverse=True)]
+              for lang, s in _SUFFIXES.items()}
 
 
 def _strip_marks(word: str) -> str:
@@ -102,13 +105,13 @@ def _strippable(stem: str) -> bool:
 def strip_suffixes(word: str, lang: str) -> str:
     """`word` (folded) without its inflection suffixes, longest first, a few times
     over (case, then possession, then number: the endings come in that order)."""
-    suffixes = _BY_LENGTH[lang]
+    by_length = _BY_LENGTH[lang]
     for strip in range(_MAX_STRIPS):
-        for suffix in suffixes:
-            if len(suffix) == 1 and strip:
+        for length, suffixes in by_length:
+            if length == 1 and strip:
                 continue  # a one-letter ending only at the very end: else stems erode
-            if word.endswith(suffix) and _strippable(word[: -len(suffix)]):
-                word = word[: -len(suffix)]
+            if word[-length:] in suffixes and _strippable(word[:-length]):
+                word = word[:-length]
                 break
         else:
             break

@@ -82,8 +82,8 @@ def test_refresh_follows_new_deleted_and_changed_articles(tmp_path: Path) -> Non
         con.execute("INSERT INTO articles SELECT * REPLACE ('a-new' AS article_id, "
                     "'https://en.example.org/new' AS url, 'Sandstorm' AS title) "
                     "FROM articles WHERE article_id = 'a-en'")
-        con.execute("UPDATE articles SET text = 'Жұмысшылар ереуілге шықты', text_sha1 = 'new' "
-                    "WHERE article_id = 'a-kk'")
+        con.execute("UPDATE articles SET text = 'Жұмысшылар ереуілге шықты', text_sha1 = 'new', "
+                    "extracted_at = now() WHERE article_id = 'a-kk'")  # as extracted again
         refresh = refresh_search_index(con)
         assert (refresh.documents, refresh.added, refresh.removed) == (
             len(SEARCH_ARTICLES), 2, 1)

@@ -146,3 +146,14 @@ def test_no_index_is_reported(tmp_path: Path) -> None:
     index_path(tmp_path).rmdir()
     with open_readonly(tmp_path) as con, pytest.raises(SearchIndexMissing):
         search_stories(con, "пытки")
+
+
+def test_retagged_articles_are_replaced(tmp_path: Path) -> None:
+    build_search_warehouse(tmp_path)
+    assert found(tmp_path, "милиция", topic="protest") == []
+    with open_warehouse(tmp_path) as con:  # as `reprocess --tags` writes a new tag
+        con.execute("INSERT INTO article_topics SELECT * REPLACE ('protest' AS topic, now() "
+                    "AS tagged_at) FROM article_topics WHERE article_id = 'a-ky'")
+        refresh = refresh_search_index(con)
+    assert refresh.added == 1
+    assert found(tmp_path, "милиция", topic="protest") == ["a-ky"]

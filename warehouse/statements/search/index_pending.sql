@@ -1,6 +1,6 @@
--- Articles the search index lacks or holds out of date (text, title, link, outlet,
--- language, day, countries or topics changed since), with what it needs of them and their
--- signature. The text is read for those articles only.
+-- Articles the search index lacks ($all false), or lacks or holds out of date ($all true:
+-- text, title, link, outlet, language, day, countries or topics changed since), with what
+-- it needs of them and their signature. The text is read for those articles only.
 WITH topic_lists AS (
     SELECT article_id, list(topic ORDER BY topic) AS topics
     FROM article_topics
@@ -15,10 +15,10 @@ WITH topic_lists AS (
     JOIN sources s USING (source_id)
     LEFT JOIN article_places p USING (article_id)
     LEFT JOIN topic_lists t USING (article_id)
+    WHERE $all OR a.article_id NOT IN (SELECT article_id FROM search_indexed)
 ), signed AS (
-    SELECT *, md5(concat_ws('|', text_sha1, title, url, source_id, outlet, language, day,
-                            array_to_string(countries, ','), array_to_string(topics, ',')))
-                  AS signature
+    SELECT *, hash(text_sha1, title, url, source_id, outlet, language, day, countries,
+                   topics)::VARCHAR AS signature
     FROM current
 ), pending AS MATERIALIZED (
     SELECT c.* FROM signed c

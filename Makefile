@@ -36,8 +36,8 @@ test: $(STAMP) browser
 test-fast: $(STAMP)
 	$(BIN)/pytest -q -n $(TEST_WORKERS) tests/unit
 
-# The stock DuckDB CLI on a warehouse, read-only, with the offline fts extension loaded
-# (find_stories, search_terms). DATA=data for the real warehouse.
+# The stock DuckDB CLI on a warehouse, read-only, with the offline fts extension loaded.
+# DATA=data for the real warehouse. Ranked search is `steppewatch search` (docs/QUERIES.md).
 DATA ?= data/demo
 duckdb: $(STAMP)
 	@$(BIN)/duckdb -readonly -cmd "SET extension_directory = '$$($(BIN)/python -c \

@@ -17,6 +17,8 @@ API = {
     "open_warehouse": "warehouse.connection",  # the writer (load, alerts, reprocess)
     "search_stories": "warehouse.search",
     "refresh_search_index": "warehouse.search",
+    "reindex": "warehouse.search",  # the search index rebuilt from the warehouse
+    "SearchIndexMissing": "warehouse.search",
     "export_stories": "warehouse.export",
     "staging_file": "warehouse.export",
     "statement": "warehouse.sql",

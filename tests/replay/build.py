@@ -34,6 +34,7 @@ TEMPLATES = REPLAY_DIR / "templates"
 if str(REPO) not in sys.path:  # run as a script: the server module owns the path mapping
     sys.path.insert(0, str(REPO))
 from crawlers.replay_server import OVERRIDES_FILE, candidate_files  # noqa: E402
+from tests.replay.telegram_site import render_channels  # noqa: E402
 
 PER_PAGE = 10  # articles in the main list of a listing page
 PAGE_BYTES = (15_000, 60_000)  # article pages are kept in this size range, like real ones
@@ -674,7 +675,10 @@ def build(sources_file: Path, content_dir: Path, out: Path) -> dict[str, Site]:
     env = make_env(strings)
     sites: dict[str, Site] = {}
     problems: list[str] = []
-    for source in sources:
+    channels = [s for s in sources if s["family"] == "telegram"]  # t.me: telegram_site.py
+    if channels:
+        render_channels(channels, sites.setdefault("t.me", Site("t.me")))
+    for source in (s for s in sources if s["family"] != "telegram"):
         outlet = load_outlet(source, content_dir, env, strings, sites)
         if outlet is None:
             continue

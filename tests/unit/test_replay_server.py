@@ -29,7 +29,8 @@ from crawlers.replay_server import ReplayServer
 from tests.helpers import ROOT as REPO
 from tests.helpers import SITES
 
-SOURCES = tomllib.loads((REPO / "config" / "sources.toml").read_text("utf-8"))["source"]
+SOURCES = [s for s in tomllib.loads((REPO / "config" / "sources.toml").read_text("utf-8"))["source"]
+           if s["family"] != "telegram"]  # t.me's pages: tests/unit/test_telegram.py
 BY_ID = {s["id"]: s for s in SOURCES}
 DELETED = "https://kloop.kg/blog/2026/11/15/udalennaya-statya/"
 GALLERY = "https://rus.azattyq.org/a/fotogalereya/33299999.html"

@@ -23,9 +23,11 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawlers import settings as default_settings
+from crawlers import telegram
 from crawlers.plan import CrawlPlan
 from crawlers.sources import load_sources
 from crawlers.spiders.source_spider import SourceSpider
+from crawlers.spiders.telegram_spider import TelegramSpider
 from crawlers.staging import SourceStaging
 
 
@@ -76,7 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     plan = CrawlPlan.read(args.plan) if args.plan and args.plan.exists() else CrawlPlan()
     args.out.mkdir(parents=True, exist_ok=True)
     process = CrawlerProcess(build_settings(args, source.download_delay, plan))
-    process.crawl(SourceSpider, source=source, seen_urls=seen, plan=plan)
+    spider = TelegramSpider if source.family == telegram.FAMILY else SourceSpider
+    process.crawl(spider, source=source, seen_urls=seen, plan=plan)
     process.start()
     return 0
 

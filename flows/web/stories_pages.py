@@ -30,6 +30,7 @@ from warehouse.stories import (
     story_rows,
     story_versions,
 )
+from warehouse.telegram import telegram_mentions
 
 SEARCH_LIMIT = 2000  # a search narrows the list to at most this many best hits
 EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json",
@@ -158,6 +159,7 @@ def story(request: Request) -> Response:
             return state.renderer.page(request, "error.html.j2", 404, message_key="story.not_found")
         context = {"detail": detail, "story": detail.story,
                    "also": also_reported(con, detail.story),
+                   "telegram": telegram_mentions(con, article_id),
                    "versions": versions_with_changes(con, article_id),
                    "corrections": state.corrections_of(con, article_id)}
     return state.renderer.page(request, "story.html.j2", form_key=new_feedback_key(),

@@ -12,9 +12,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from starlette.testclient import TestClient
 
 from crawlers.replay_server import ReplayServer
 from flows import run_night
+from flows.settings import load_settings
+from flows.web.app import create_app
 from tests.helpers import CONFIG, SITES
 from tests.replay.telegram_site import channel_pages, load_content
 from warehouse.connection import WAREHOUSE_FILE
@@ -149,3 +152,17 @@ def test_the_channels_pages_are_archived(nights: dict) -> None:
                                        "where source_id = 'tg-kaktus' order by run_id desc "
                                        "limit 1")[0][0])
     assert figures == {"deleted": 1}
+
+
+def test_the_story_page_says_it_was_also_posted_on_telegram(nights: dict) -> None:
+    story = "https://kaktus.media/doc/551942_sotrudniki_gknb_zaderzhali_zhurnalistov_v_bishkeke.html"
+    (story_id,), (post_id,) = (query(nights, "select article_id from articles where url = ?", u)[0]
+                               for u in (story, "https://t.me/kaktus_mediakg/48213"))
+    client = TestClient(create_app(load_settings(CONFIG, nights["data"])))
+    page = client.get(f"/stories/{story_id}").text
+    line = page.split('<p class="telegram">', 1)[1].split("</p>", 1)[0]
+    assert line.startswith("Also posted on Telegram by ")
+    assert f'<a href="/stories/{post_id}">Kaktus.media (Telegram)</a>' in line
+    assert "https://t.me/kaktus_mediakg/48213" in line
+    post_page = client.get(f"/stories/{post_id}").text
+    assert '<p class="telegram">' not in post_page  # no post links to the post itself

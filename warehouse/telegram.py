@@ -1,0 +1,17 @@
+"""Reading Telegram posts beside the stories they link (the telegram_links view)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+
+from warehouse.sql import statement
+
+
+def telegram_mentions(con: duckdb.DuckDBPyConnection, article_id: str) -> list[dict[str, Any]]:
+    """The Telegram posts that link this story, oldest first: article_id, source_name,
+    channel, post_id, url, published_at."""
+    cursor = con.execute(statement("telegram/mentions"), {"article_id": article_id})
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

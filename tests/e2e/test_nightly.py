@@ -73,6 +73,18 @@ def test_second_run_fetches_no_article_and_duplicates_nothing(two_runs: dict) ->
     assert "article pages fetched: 0" in two_runs["second"]
 
 
+def test_second_run_adds_only_its_new_articles_to_the_search_index(two_runs: dict) -> None:
+    data = two_runs["data"]
+    first_id, second_id = run_ids(data)
+    new = dict(query(data, "select first_run_id, count(*) from articles group by 1"))
+    # The first night builds the index; the second only looks for new and removed articles.
+    assert query(data, "select added, removed, checked_all from search_refreshes "
+                       "order by finished_at") == [(new[first_id], 0, True),
+                                                   (new.get(second_id, 0), 0, False)]
+    assert query(data, "select count(*) from search_indexed") == query(
+        data, "select count(*) from articles")
+
+
 def test_second_report_lists_no_story_of_the_first(two_runs: dict) -> None:
     data = two_runs["data"]
     first_id, second_id = run_ids(data)

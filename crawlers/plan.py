@@ -23,6 +23,8 @@ class CrawlPlan:
 
     since: str | None = None  # ISO date: a backfill back to this day
     revisit: tuple[str, ...] = ()
+    # Article URL -> ETag / Last-Modified of its newest archived 200 (conditional revisits).
+    revisit_validators: dict[str, dict[str, Any]] = field(default_factory=dict)
     validators: dict[str, dict[str, Any]] = field(default_factory=dict)
     max_listing_pages: int = 3
     backfill_max_pages: int = 500

@@ -5,6 +5,11 @@ Serves `tests/replay/sites/<host>/<path>` files for any real outlet host, chosen
 config/sources.toml can run without internet. Per-path quirks (status, headers,
 redirects, delays, legacy encodings, first-requests-fail, endless subtrees, padded bodies)
 come from `<host>/_replay.toml`.
+
+The replay web can change over time: overlays (folders laid out like the sites folder) are
+later states of it. A file of an overlay replaces the site's file, its `_replay.toml` rules
+replace the site's rules path by path, and a rule with `deleted = true` takes the page away
+(docs/REPLAY.md). The server serves the sites with the overlays it is told to apply.
 """
 
 from __future__ import annotations
@@ -125,9 +130,10 @@ class Rule:
     fail_headers: dict[str, str] = field(default_factory=dict)
     subtree: bool = False  # the path's rule and file also answer every path below it
     pad_to: int = 0  # pad the body with an HTML comment to this many bytes (huge pages)
+    deleted: bool = False  # an overlay's page taken away: no file answers the path
 
     KEYS = frozenset({"status", "headers", "location", "delay", "encoding", "fail_times",
-                      "fail_status", "fail_headers", "subtree", "pad_to"})
+                      "fail_status", "fail_headers", "subtree", "pad_to", "deleted"})
 
     @classmethod
     def from_toml(cls, raw: dict[str, Any]) -> Rule:
@@ -145,6 +151,7 @@ class Rule:
             fail_headers={str(k): str(v) for k, v in raw.get("fail_headers", {}).items()},
             subtree=bool(raw.get("subtree", False)),
             pad_to=int(raw.get("pad_to", 0)),
+            deleted=bool(raw.get("deleted", False)),
         )
 
 
@@ -154,28 +161,45 @@ NO_RULE = Rule()
 class SiteStore:
     """Reads site files and their `_replay.toml` overrides; safe to share across threads."""
 
-    def __init__(self, sites_dir: Path) -> None:
+    def __init__(self, sites_dir: Path, overlays: tuple[Path, ...] = ()) -> None:
         self.sites_dir = sites_dir.resolve()
+        self.overlays = tuple(Path(o).resolve() for o in overlays)  # later states, in order
         self._overrides: dict[str, dict[str, Rule]] = {}
         self._hits: dict[tuple[str, str], int] = {}
         self._lock = threading.Lock()
 
     def host_dir(self, host: str) -> Path | None:
-        """Directory of a known host, else None."""
+        """Directory of a known host (in the sites or an overlay), else None."""
+        folders = self.host_dirs(host)
+        return folders[0] if folders else None
+
+    def host_dirs(self, host: str) -> list[Path]:
+        """The host's folders, the latest state first: overlays last to first, then sites."""
         if not host or not is_safe(host) or "/" in host:
-            return None
-        folder = self.sites_dir / host
-        return folder if folder.is_dir() else None
+            return []
+        roots = [*reversed(self.overlays), self.sites_dir]
+        return [root / host for root in roots if (root / host).is_dir()]
 
     def overrides(self, host: str, folder: Path) -> dict[str, Rule]:
-        """Per-path overrides of one host, parsed once."""
+        """Per-path overrides of one host, parsed once; an overlay's rule replaces the
+        rule of the same path."""
         with self._lock:
             if host not in self._overrides:
-                file = folder / OVERRIDES_FILE
-                data = tomllib.loads(file.read_text("utf-8")) if file.is_file() else {}
-                paths = data.get("paths", {})
-                self._overrides[host] = {k: Rule.from_toml(v) for k, v in paths.items()}
+                rules: dict[str, Rule] = {}
+                for each in reversed(self.host_dirs(host)):
+                    file = each / OVERRIDES_FILE
+                    data = tomllib.loads(file.read_text("utf-8")) if file.is_file() else {}
+                    rules |= {k: Rule.from_toml(v) for k, v in data.get("paths", {}).items()}
+                self._overrides[host] = rules
             return self._overrides[host]
+
+    def find_in_state(self, host: str, path: str, query: str) -> Path | None:
+        """The file of the latest state that has one for `path?query`."""
+        for folder in self.host_dirs(host):
+            file = self.find_file(folder, path, query)
+            if file is not None:
+                return file
+        return None
 
     def find_file(self, folder: Path, path: str, query: str) -> Path | None:
         """The file serving `path?query`, falling back to the path without its query."""
@@ -201,9 +225,9 @@ class SiteStore:
             reply_headers = merge_headers({"Content-Type": "text/plain; charset=utf-8"},
                                           rule.fail_headers)
             return Reply(rule.fail_status, reply_headers, body, rule.delay)
-        file = self.find_file(folder, path, split.query)
+        file = None if rule.deleted else self.find_in_state(host, path, split.query)
         if file is None and rule.subtree:
-            file = self.find_file(folder, unquote(key), "")
+            file = self.find_in_state(host, unquote(key), "")
         return apply_rule(file, rule, headers)
 
     def count_hit(self, host: str, key: str) -> int:
@@ -340,8 +364,10 @@ class ReplayHTTPServer(ThreadingHTTPServer):
 class ReplayServer:
     """Replay web on 127.0.0.1 in a daemon thread; use as a context manager."""
 
-    def __init__(self, sites_dir: Path, port: int = 0, verbose: bool = False) -> None:
+    def __init__(self, sites_dir: Path, port: int = 0, verbose: bool = False,
+                 overlays: tuple[Path, ...] = ()) -> None:
         self.sites_dir = Path(sites_dir)
+        self.overlays = tuple(overlays)
         self._port = port
         self._verbose = verbose
         self._httpd: ReplayHTTPServer | None = None
@@ -351,7 +377,7 @@ class ReplayServer:
         """Bind and serve in the background; port 0 picks a free port."""
         if self._httpd is not None:
             return self
-        store = SiteStore(self.sites_dir)
+        store = SiteStore(self.sites_dir, self.overlays)
         self._httpd = ReplayHTTPServer(("127.0.0.1", self._port), store, self._verbose)
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, name="replay-server", daemon=True
@@ -369,6 +395,12 @@ class ReplayServer:
             self._thread.join(timeout=5)
         self._httpd = None
         self._thread = None
+
+    def serve_state(self, overlays: tuple[Path, ...] = ()) -> None:
+        """From now on serve the sites with these overlays applied (none: the first state)."""
+        self.overlays = tuple(overlays)
+        if self._httpd is not None:
+            self._httpd.store = SiteStore(self.sites_dir, self.overlays)
 
     @property
     def port(self) -> int:
@@ -412,10 +444,13 @@ def main(argv: list[str] | None = None) -> None:
                         help="the replay web's folder, e.g. tests/replay/sites")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--quiet", action="store_true", help="do not log requests")
+    parser.add_argument("--overlay", type=Path, action="append", default=[],
+                        help="a later state of the sites to apply (repeat: in order)")
     args = parser.parse_args(argv)
     if not args.sites.is_dir():
         parser.error(f"no such sites directory: {args.sites}")
-    server = ReplayServer(args.sites, args.port, verbose=not args.quiet).start()
+    server = ReplayServer(args.sites, args.port, verbose=not args.quiet,
+                          overlays=tuple(args.overlay)).start()
     hosts = sorted(p.name for p in args.sites.iterdir() if p.is_dir())
     print(f"Replaying {len(hosts)} hosts from {args.sites} on http://{server.address}/")
     print("Pick a site with the Host or X-Replay-Host header, e.g.")

@@ -25,6 +25,7 @@ from scrapy.settings import Settings
 from crawlers import settings as default_settings
 from crawlers import telegram
 from crawlers.plan import CrawlPlan
+from crawlers.revisits import add_revisit_middlewares
 from crawlers.sources import load_sources
 from crawlers.spiders.source_spider import SourceSpider
 from crawlers.spiders.telegram_spider import TelegramSpider
@@ -63,6 +64,7 @@ def build_settings(args: argparse.Namespace, download_delay: float | None,
         "LOG_FILE": str(SourceStaging.at(args.out).crawl_log),
         "LOG_LEVEL": "INFO",
     }, priority="cmdline")
+    add_revisit_middlewares(settings)
     return settings
 
 

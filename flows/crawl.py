@@ -20,7 +20,14 @@ from crawlers.sources import Source
 from crawlers.staging import RunStaging, SourceStaging, count_lines, read_jsonl
 from flows.processes import die_with_parent
 from flows.settings import CrawlSettings
-from warehouse.crawl_state import revisit_urls, seen_urls, set_run_since, url_validators
+from warehouse.crawl_state import (
+    RevisitSchedule,
+    due_revisits,
+    revisit_validators,
+    seen_urls,
+    set_run_since,
+    url_validators,
+)
 
 
 class CrawlFailed(RuntimeError):
@@ -51,6 +58,7 @@ class CrawlOptions:
     revisit_times: int = 1
     revisit_window_days: int = 3
     plan: CrawlPlan = field(default_factory=CrawlPlan)
+    revisit_schedule: RevisitSchedule = field(default_factory=RevisitSchedule)
 
     @property
     def started_at(self) -> datetime:
@@ -107,6 +115,12 @@ def crawl_options(crawl: CrawlSettings, since: str | None = None,
         revisit_times=crawl.revisit_times,
         revisit_window_days=crawl.revisit_window_days,
         plan=plan,
+        revisit_schedule=RevisitSchedule(
+            after_hours=crawl.revisit_after_hours,
+            max_interval_hours=crawl.revisit_max_interval_hours,
+            age_fraction=crawl.revisit_age_fraction, matched_days=crawl.revisit_matched_days,
+            window_days=crawl.revisit_window_days, revisits=crawl.revisit_times,
+            per_host=crawl.revisit_per_host),
     )
 
 
@@ -185,9 +199,9 @@ def prepare_crawl(con: duckdb.DuckDBPyConnection, run_dir: Path,
     urls = sorted({*seen_urls(con, options.started_at), *also_seen})
     run = RunStaging.at(run_dir)
     run.seen.write_text("\n".join(urls) + "\n", encoding="utf-8")
-    revisit = revisit_urls(con, options.started_at, options.revisit_window_days,
-                           options.revisit_after_hours, options.revisit_times)
-    plan = replace(options.plan, revisit=tuple(revisit), validators=url_validators(con))
+    revisit = due_revisits(con, options.started_at, options.revisit_schedule)
+    plan = replace(options.plan, revisit=tuple(revisit), validators=url_validators(con),
+                   revisit_validators=revisit_validators(con, revisit))
     plan.write(run.plan)
     set_run_since(con, run_dir.name, options.since)
     return len(urls)

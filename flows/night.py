@@ -31,6 +31,7 @@ from crawlers.faults import crash_point
 from crawlers.sources import Source, load_sources
 from crawlers.staging import RunStaging
 from flows.alerts.delivery import AlertResult, run_alerts
+from flows.changes import record_changes
 from flows.crawl import CrawlOptions, CrawlResult, crawl_options, prepare_crawl, run_crawl_process
 from flows.extract import ExtractCounts, StreamingExtraction
 from flows.processes import exit_with_parent
@@ -206,7 +207,9 @@ def load_staged(ctx: RunContext, outcomes: list[SourceOutcome]) -> dict[str, int
     """The run's staged files into the warehouse; new articles per source."""
     runs = [_source_run(o) for o in outcomes]
     with open_warehouse(ctx.data_dir) as con:
-        return load_run(con, ctx.run_id, ctx.run_dir, runs, on_statement=crash_point)
+        new = load_run(con, ctx.run_id, ctx.run_dir, runs, on_statement=crash_point)
+        record_changes(con, ctx.run_id, ctx.run_dir)  # what the revisits found
+        return new
 
 
 def send_alerts(ctx: RunContext, settings: Settings, status: str) -> list[AlertResult]:

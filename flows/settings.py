@@ -34,6 +34,10 @@ class CrawlSettings:
     revisit_after_hours: int = 24
     revisit_times: int = 1
     revisit_window_days: int = 3
+    revisit_max_interval_hours: int = field(default=168, metadata={"min": 1})
+    revisit_age_fraction: float = 0.25
+    revisit_matched_days: int = 30
+    revisit_per_host: int = 200
     download_timeout_seconds: float | None = None
     retry_times: int | None = None
     retry_backoff_seconds: float | None = None

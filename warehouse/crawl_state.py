@@ -7,6 +7,7 @@ list. Statements: warehouse/statements/crawl/.
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,12 +38,35 @@ def url_validators(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
     return {row[0]: dict(zip(names[1:], row[1:], strict=True)) for row in cursor.fetchall()}
 
 
-def revisit_urls(con: duckdb.DuckDBPyConnection, now: datetime, window_days: int,
-                 after_hours: int, revisits: int) -> list[str]:
-    """Stored articles the revisit policy fetches again in a run starting at `now`."""
-    params = {"now": now, "window_days": window_days, "after_hours": after_hours,
-              "revisits": revisits}
-    return [row[0] for row in con.execute(statement("crawl/revisit_urls"), params).fetchall()]
+@dataclass(frozen=True)
+class RevisitSchedule:
+    """When stored articles are checked again (statements/crawl/revisit_due.sql; the
+    [crawl] revisit_* settings)."""
+    after_hours: int = 24  # never sooner after the last check
+    max_interval_hours: int = 168  # never later, while the story is in its window
+    age_fraction: float = 0.25  # wait this share of the story's age (since its last change)
+    matched_days: int = 30  # stories matching a topic are checked this long
+    window_days: int = 3  # the others this long ...
+    revisits: int = 1  # ... this many times ...
+    per_host: int = 200  # ... and at most this many of them per host and run
+
+
+def due_revisits(con: duckdb.DuckDBPyConnection, now: datetime,
+                 schedule: RevisitSchedule) -> list[str]:
+    """Stored articles the schedule checks in a run starting at `now`."""
+    params = {"now": now, **asdict(schedule)}
+    return [row[0] for row in con.execute(statement("crawl/revisit_due"), params).fetchall()]
+
+
+def revisit_validators(con: duckdb.DuckDBPyConnection,
+                       urls: list[str]) -> dict[str, dict[str, Any]]:
+    """Article URL -> ETag / Last-Modified of its newest archived copy, for conditional
+    revisits (articles whose copies carry neither are asked for plainly)."""
+    if not urls:
+        return {}
+    rows = con.execute(statement("crawl/revisit_validators"), {"urls": ",".join(urls)})
+    return {url: {"etag": etag, "last_modified": modified}
+            for url, etag, modified in rows.fetchall()}
 
 
 def set_run_since(con: duckdb.DuckDBPyConnection, run_id: str, since: str | None) -> None:

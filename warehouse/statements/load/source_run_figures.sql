@@ -1,13 +1,13 @@
 -- Figures of one run per source that the loaded rows tell: feeds and sitemaps answered 304,
--- articles revisited and how many had changed, coverage gaps, errors by kind, and URLs
+-- articles revisited (answered 200 or 304) and how many had changed, coverage gaps, errors by kind, and URLs
 -- held back after failing before (url_backoff).
 UPDATE source_runs r SET
     not_modified = (SELECT count(*) FROM captures c
                     WHERE c.run_id = r.run_id AND c.source_id = r.source_id
-                      AND c.http_status = 304),
+                      AND c.http_status = 304 AND c.kind IN ('feed', 'sitemap')),
     revisited = (SELECT count(*) FROM captures c
                  WHERE c.run_id = r.run_id AND c.source_id = r.source_id
-                   AND c.kind = 'revisit' AND c.http_status = 200),
+                   AND c.kind = 'revisit' AND c.http_status IN (200, 304)),
     versions_new = (SELECT count(*) FROM article_versions v JOIN articles a USING (article_id)
                     WHERE v.run_id = r.run_id AND a.source_id = r.source_id
                       AND a.first_run_id <> r.run_id),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import http.client
 import time
+import urllib.robotparser
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
@@ -49,6 +50,7 @@ class PageCheck:
     missed: list[str] = field(default_factory=list)  # links that look like articles, fail it
     problem: str = ""  # unreadable feed or sitemap
     children: int = 0  # sitemaps an index names
+    robots_allowed: bool = True  # the source's robots.txt lets the crawler fetch it
 
     @property
     def reachable(self) -> bool:
@@ -74,6 +76,9 @@ class SourceCheck:
                             f"({page.fetched.error or page.fetched.status}): fix or remove it")
             if page.problem:
                 tips.append(f"{page.fetched.url}: {page.problem}")
+            if not page.robots_allowed:
+                tips.append(f"{page.fetched.url} is forbidden by robots.txt: the crawl will "
+                            "not read it; remove it or use another entry page")
             if page.missed and len(page.missed) >= len(page.matched):
                 tips.append(f"{page.fetched.url}: {len(page.missed)} links look like articles "
                             f"but fail article_pattern (e.g. {page.missed[0]}): widen it")
@@ -166,17 +171,32 @@ def check_page(source: Source, kind: str, url: str, fetch: Fetcher) -> tuple[Pag
     return page, children
 
 
-def check_source(source: Source, fetch: Fetcher, pause_s: float = 1.0) -> SourceCheck:
+def _robots(page: PageCheck) -> urllib.robotparser.RobotFileParser | None:
+    """The rules of a robots.txt that answered (a missing one allows everything)."""
+    if not page.reachable:
+        return None
+    rules = urllib.robotparser.RobotFileParser()
+    rules.parse(page.fetched.body.decode("utf-8", "replace").splitlines())
+    return rules
+
+
+def check_source(source: Source, fetch: Fetcher, pause_s: float = 1.0,
+                 user_agent: str = "steppewatch") -> SourceCheck:
     """Every entry page of a source, once; an index sitemap's first child too."""
     base = f"{urlsplit(source.base_url).scheme}://{urlsplit(source.base_url).netloc}"
     queue: list[tuple[str, str]] = [("robots", f"{base}/robots.txt")]
     queue += [("feed", u) for u in source.feeds] + [("sitemap", u) for u in source.sitemaps]
     queue += [("listing", u) for u in source.listings]
-    pages = []
+    pages: list[PageCheck] = []
+    rules = None
     for number, (kind, url) in enumerate(queue):
         if number and pause_s:
             time.sleep(pause_s)  # politeness: one request at a time, spaced
         page, children = check_page(source, kind, url, fetch)
+        if kind == "robots":
+            rules = _robots(page)
+        elif rules is not None:
+            page.robots_allowed = rules.can_fetch(user_agent, url)
         pages.append(page)
         if children:
             queue.insert(number + 1, ("sitemap", children[0]))
@@ -189,6 +209,8 @@ def report_lines(check: SourceCheck) -> Iterator[str]:
     for page in check.pages:
         f = page.fetched
         state = "reachable" if page.reachable else f"NOT reachable ({f.error or f.status})"
+        if not page.robots_allowed:
+            state += ", forbidden by robots.txt"
         line = f"  {page.kind:8} {f.url}: {state}"
         if f.hops:
             line += f", redirected to {' -> '.join(f.hops)}"

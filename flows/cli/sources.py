@@ -48,7 +48,8 @@ def check(
     if replay:
         _check_replay(chosen, settings)
         return
-    needs_change = _check_all(chosen, http_fetcher(None, settings.crawl.user_agent), 1.0)
+    agent = settings.crawl.user_agent
+    needs_change = _check_all(chosen, http_fetcher(None, agent), 1.0, agent)
     raise typer.Exit(1 if needs_change else 0)
 
 
@@ -61,17 +62,17 @@ def _check_replay(sources: list[Source], settings: Settings) -> None:
         fail("[replay] sites in settings.toml does not name the replay web's folder")
         return
     with ReplayServer(sites) as server:
-        fetch = http_fetcher(server.address, settings.crawl.user_agent)
-        needs_change = _check_all(sources, fetch, 0.0)  # loopback: no pause needed
+        agent = settings.crawl.user_agent
+        needs_change = _check_all(sources, http_fetcher(server.address, agent), 0.0, agent)
     raise typer.Exit(1 if needs_change else 0)
 
 
-def _check_all(sources: list[Source], fetch: Fetcher, pause_s: float) -> bool:
+def _check_all(sources: list[Source], fetch: Fetcher, pause_s: float, agent: str) -> bool:
     from crawlers.check import check_source, report_lines
 
     needs_change = False
     for source in sources:
-        result = check_source(source, fetch, pause_s)
+        result = check_source(source, fetch, pause_s, agent)
         for line in report_lines(result):
             out.print(line, highlight=False)
         needs_change |= bool(result.advice())

@@ -74,7 +74,7 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 
 def test_pages_go_to_the_source_of_their_host_as_articles(imported: dict) -> None:
-    assert imported["articles"] == [("24kg", "https://24.kg/english/330814/"),
+    assert imported["articles"] == [("24kg-en", "https://24.kg/english/330814/"),
                                     ("kloop", KLOOP)]
     assert imported["modes"] == [("import",)]
     assert imported["topics"] > 0  # tagged like crawled pages
@@ -83,7 +83,7 @@ def test_pages_go_to_the_source_of_their_host_as_articles(imported: dict) -> Non
 def test_the_first_import_reports_what_it_did(imported: dict) -> None:
     first = imported["first"]
     assert first.returncode == 1  # the two bad lines
-    assert "24kg: 1 pages, 1 new articles" in first.stdout
+    assert "24kg-en: 1 pages, 1 new articles" in first.stdout
     assert "kloop: 1 pages, 1 new articles" in first.stdout
     assert "1 already stored, 1 on no source's host" in first.stdout  # the duplicate line
     assert "export.jsonl:3: not JSON" in first.stderr

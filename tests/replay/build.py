@@ -151,6 +151,11 @@ def article_url(source: dict[str, Any], a: Article) -> str:
         "kabar": lambda: f"/news/{a.slug}/",
         "uza": lambda: edition_prefix(a, {"ru": "/ru", "uz": "/uz"}) + f"/posts/{a.slug}_{a.key}",
         "tdh": lambda: edition_prefix(a, {"tk": "/tk", "ru": "/ru"}) + f"/post/{a.key}/{a.slug}",
+        "24kg-en": lambda: f"/english/{a.key}_{akipress_slug(a.slug)}/",
+        "asia-plus-en": lambda: f"/en/{ymd}/{a.slug}/",
+        "fergana-en": lambda: f"/news/{a.key}/",
+        "informburo": lambda: f"/{'stati' if a.section == 'stati' else 'novosti'}/{a.slug}",
+        "ulysmedia": lambda: f"/news/{a.key}-{a.slug}/",
     }
     default = (lambda: f"/a/{a.key}.html") if source["family"] == "pangea" else None
     shape = shapes.get(source["id"], default)
@@ -538,7 +543,8 @@ def render_asia_plus(o: Outlet, old: Site) -> None:
 def render_newsroom(o: Outlet) -> None:
     """A custom news CMS: per edition a home page, a listing (maybe paginated), maybe a feed."""
     editions = o.editions()
-    o.site.add("/robots.txt", o.render("robots.txt.j2", editions[0]), "txt")
+    if "robots.txt" not in o.site.files:  # an edition on a host another source renders
+        o.site.add("/robots.txt", o.render("robots.txt.j2", editions[0]), "txt")
     for lang in editions:
         edition = o.chrome[lang]
         home, listing = edition["home"], edition.get("listing", edition["home"])

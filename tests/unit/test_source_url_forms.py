@@ -17,6 +17,8 @@ KUN = "https://kun.uz"
 KG24 = "https://24.kg/english"
 ASIA = "https://asiaplus.news/news/tajikistan"
 KAKTUS = "https://kaktus.media/doc"
+ASIA_EN = "https://asiaplus.news/en"
+ISFARA = "three-dried-fruit-producers-from-isfara-received-fssc-22000-certificates"
 KLOOP = "https://kloop.kg/blog"
 KLOOP_SLUG = "rossiya-hochet-zablokirovat-statyu-kloopa-o-suitside-podrostka-v-kyrgyzstane"
 
@@ -56,16 +58,18 @@ FORMS: list[tuple[str, str, str | None]] = [
      ".html"),
     ("kaktus", "https://kaktus.media/rss", None),
     # 24.kg: English slugs, the short link, a host written with its trailing dot
-    ("24kg", f"{KG24}/286439_Oktyabrsky_District_Court_rules_to_shut_down_Kloop_Media/",
+    ("24kg-en", f"{KG24}/286439_Oktyabrsky_District_Court_rules_to_shut_down_Kloop_Media/",
      f"{KG24}/286439_Oktyabrsky_District_Court_rules_to_shut_down_Kloop_Media/"),
-    ("24kg", f"{KG24}/332842__Reporters_Without_Borders_calls_for_release_of_Kloop_employees/",
+    ("24kg-en", f"{KG24}/332842__Reporters_Without_Borders_calls_for_release_of_Kloop_employees/",
      f"{KG24}/332842__Reporters_Without_Borders_calls_for_release_of_Kloop_employees/"),
-    ("24kg", "https://24.kg./english/330843_Daiyrbek_Orunbekov_comments_on_detention_of"
+    ("24kg-en", "https://24.kg./english/330843_Daiyrbek_Orunbekov_comments_on_detention_of"
      "_Kloop_employees/",
      f"{KG24}/330843_Daiyrbek_Orunbekov_comments_on_detention_of_Kloop_employees/"),
-    ("24kg", "https://24.kg/english/330814/", f"{KG24}/330814/"),
-    ("24kg", "https://24.kg/english/", None),
-    ("24kg", "https://24.kg/english/rss/", None),
+    ("24kg-en", "https://24.kg/english/330814/", f"{KG24}/330814/"),
+    ("24kg-en", "https://24.kg/english/", None),
+    ("24kg-en", "https://24.kg/english/rss/", None),
+    # the Russian source leaves the English section to 24kg-en
+    ("24kg", f"{KG24}/286439_Oktyabrsky_District_Court_rules_to_shut_down_Kloop_Media/", None),
     # Kun.uz: /uz/ and the Cyrillic /kr/ edition; a trailing-dot host
     ("kun-uz", f"{KUN}/uz/news/2022/12/02/uchinchi-davlatlarning-kun-tartibimizni"
      "-shakllantirishga-tasiri-yoq-sherzod-asadov",
@@ -95,9 +99,11 @@ FORMS: list[tuple[str, str, str | None]] = [
     ("asia-plus", "https://asiaplus.news/en/category/formats-and-genres/news/page/25", None),
     ("asia-plus", "https://asiaplus.news/vse-novosti/", None),
     ("asia-plus", "https://asiaplus.news/feed/", None),
-    # English edition: not a source yet
-    ("asia-plus", "https://asiaplus.news/en/2026/09/18/three-dried-fruit-producers-from-isfara"
-     "-received-fssc-22000-certificates/", None),
+    # the English edition is the source asia-plus-en
+    ("asia-plus", f"{ASIA_EN}/2026/09/18/{ISFARA}/", None),
+    ("asia-plus-en", f"{ASIA_EN}/2026/09/18/{ISFARA}/", f"{ASIA_EN}/2026/09/18/{ISFARA}/"),
+    ("asia-plus-en", "https://asiaplus.news/en/category/formats-and-genres/news/page/25", None),
+    ("asia-plus-en", "https://asiaplus.news/en/rubrics/tajikistan/society/page/770", None),
     # Kloop: tracking parameters of its own feed; category pages
     ("kloop", f"{KLOOP}/2021/11/08/{KLOOP_SLUG}/?utm_source=rss&utm_medium=rss"
      f"&utm_campaign={KLOOP_SLUG}", f"{KLOOP}/2021/11/08/{KLOOP_SLUG}/"),
@@ -109,6 +115,11 @@ FORMS: list[tuple[str, str, str | None]] = [
     # Fergana: its other hosts; the English edition and the archive are not this source
     ("fergana", "https://fergana.agency/news/144083/", "https://fergana.agency/news/144083/"),
     ("fergana", "https://en.fergana.agency/news/144083/", None),
+    ("fergana-en", "https://en.fergana.agency/news/144083/", "https://en.fergana.agency/news/144083/"),
+    ("fergana-en", "https://en.fergana.agency/news/146624/", "https://en.fergana.agency/news/146624/"),
+    # a query the pattern does not take: a pattern miss, kept when its page says article
+    ("fergana-en", "https://en.fergana.news/news/120927/?country=kg", None),
+    ("fergana-en", "https://en.fergana.news/news/120927/", "https://en.fergana.news/news/120927/"),
     ("fergana", "https://en.fergana.news/news/120927/?country=kg", None),
     ("fergana", "http://arc.fergananews.com/articles/8779", None),
     # Eurasianet: the older /s/ form
@@ -138,6 +149,23 @@ FORMS: list[tuple[str, str, str | None]] = [
      "https://www.inform.kz/ru/vengry-protestuyut-protiv-novoy-konstitucii-strany_a2430500"),
     ("kazinform", "https://www.inform.kz/ru/lenta/?page=2", None),
     ("kazinform", "https://www.inform.kz/ru/rss", None),
+    # Informburo and Ulys Media (Kazakhstan)
+    ("informburo", "https://informburo.kz/novosti/v-astane-shkoly-8-zakryli-a-detey-otpravili"
+     "-po-drugim-uchebnym-zavedeniyam",
+     "https://informburo.kz/novosti/v-astane-shkoly-8-zakryli-a-detey-otpravili-po-drugim"
+     "-uchebnym-zavedeniyam"),
+    ("informburo", "https://informburo.kz/stati/priiut-nadezdy-kak-bliz-almaty-spasaiut-tex"
+     "-kogo-odnazdy-predali-liudi",
+     "https://informburo.kz/stati/priiut-nadezdy-kak-bliz-almaty-spasaiut-tex-kogo-odnazdy"
+     "-predali-liudi"),
+    ("informburo", "https://informburo.kz/novosti", None),
+    ("informburo", "https://informburo.kz/img/article/813/22_main.jpg", None),
+    ("ulysmedia", "https://ulysmedia.kz/news/52488-meta-zapustit-v-kazakhstane-ai-programmu"
+     "-dlia-razrabotchikov/",
+     "https://ulysmedia.kz/news/52488-meta-zapustit-v-kazakhstane-ai-programmu-dlia"
+     "-razrabotchikov/"),
+    ("ulysmedia", "https://ulysmedia.kz/news/", None),
+    ("ulysmedia", "https://ulysmedia.kz/search/?search_text=x&page=2", None),
     # Gazeta.uz, Kabar, Khovar, TDH, Turkmen.news
     ("gazeta-uz", "https://www.gazeta.uz/ru/2025/07/02/licensing/",
      "https://www.gazeta.uz/ru/2025/07/02/licensing/"),
@@ -160,6 +188,7 @@ FORMS: list[tuple[str, str, str | None]] = [
     ("turkmen-news", "https://en.turkmen.news/news/internet-access-a-money-spinner-for"
      "-turkmenistan-s-cyber-security-service", None),
     ("cabar", "https://cabar.asia/en/tag/bokhtar/", None),
+    ("cabar", "https://cabar.asia/en/tag/tajikistan/page/13/", None),
     # Telegram channels: a post is https://t.me/CHANNEL/ID (public code ids 68949703798,
     # 60152661931, 55746896656; docs/TELEGRAM.md); the channel and its preview are not posts
     ("tg-kunuz", "https://t.me/kunuzofficial/173897", "https://t.me/kunuzofficial/173897"),

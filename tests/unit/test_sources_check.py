@@ -41,6 +41,9 @@ def test_a_changed_url_scheme_shows_its_misses_and_asks_to_widen_the_pattern(
     assert "3 article links, 0 match the pattern, 3 look like articles but do not" in text
     assert "miss:  https://renamed.example/stories/2026/11/27/" in text
     assert "fail article_pattern" in text and "widen it" in text
+    assert "listing  https://renamed.example/archive/: NOT reachable (404), forbidden by " \
+        "robots.txt" in text
+    assert "https://renamed.example/archive/ is forbidden by robots.txt" in text
 
 
 def test_a_move_names_the_new_host(changes: dict[str, str]) -> None:

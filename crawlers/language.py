@@ -44,7 +44,7 @@ REGISTRY: dict[str, Language] = {lang.code: lang for lang in (
     Language("ky", "Kyrgyz", ("Cyrillic",), "ky"),
     Language("uz", "Uzbek", ("Latin", "Cyrillic"), "uz"),
     Language("tg", "Tajik", ("Cyrillic",), "tg"),
-    Language("tk", "Turkmen", ("Latin",), "tk", topic_queries=False),  # no queries written yet
+    Language("tk", "Turkmen", ("Latin",), "tk"),
 )}
 LANGUAGES: tuple[str, ...] = tuple(REGISTRY)
 # Languages topics.toml has queries in (the tagger's per-language plans).

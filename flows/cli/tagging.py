@@ -19,8 +19,12 @@ if TYPE_CHECKING:
 def tag(
     file: Annotated[Path | None, typer.Argument(help="JSON lines (id, text, title, lang); "
                                                 "default stdin.")] = None,
-    eval_file: Annotated[Path | None, typer.Option("--eval", help="Labelled JSON lines: print "
-                                                   "precision, recall, F1.")] = None,
+    eval_files: Annotated[list[Path] | None, typer.Option(
+        "--eval", help="Labelled JSON lines: print precision, recall, F1 per topic and "
+        "language. Repeat it to score several files as one set (e.g. a held-out set and "
+        "`feedback export` corrections).")] = None,
+    markdown: Annotated[bool, typer.Option("--markdown", help="With --eval: Markdown "
+                                           "tables, as in docs/TOPICS.md.")] = False,
 ) -> None:
     """Tag texts with topics; JSON lines in, JSON lines with topics and matches out.
 
@@ -30,7 +34,7 @@ def tag(
     from crawlers.tomlconfig import ConfigError
     from flows.tagging.tagger import Tagger
 
-    for given in (file, eval_file):
+    for given in (file, *(eval_files or [])):
         if given is not None and not given.is_file():
             fail(f"{given}: {'is a folder' if given.is_dir() else 'no such file'}; give a "
                  "JSON-lines file (one object with a 'text' per line), or pipe the lines in")
@@ -38,10 +42,12 @@ def tag(
         tagger = Tagger.from_file(Paths.config / "topics.toml")
     except ConfigError as error:
         fail(str(error))
-    if eval_file:
-        from flows.tagging.evaluate import evaluate, format_report
+    if eval_files:
+        from flows.tagging.evaluate import evaluate, format_markdown, format_report
 
-        out.print(format_report(evaluate(eval_file, tagger)), highlight=False)
+        report = evaluate(eval_files, tagger)
+        print_report = format_markdown if markdown else format_report
+        out.print(print_report(report), highlight=False, markup=False)
         return
     _tag_stream(file, tagger)
 

@@ -1,15 +1,23 @@
-"""Tagging quality on a labelled JSONL file: precision, recall and F1 per topic and language.
+"""Tagging quality on labelled JSONL files: precision, recall and F1 per topic and language.
 
 Each line: ``id``, ``lang``, ``title``, ``text`` and ``topics`` (the gold labels, see
-LABELS.md). Per-language figures are micro-averaged over the topics.
+LABELS.md), optionally ``hard_negative`` (a hard case: the share of those given any topic
+is reported). Per-language figures are micro-averaged over the topics. Several files are
+scored as one set (e.g. the held-out set plus the monitors' exported corrections).
 
-    python -m flows.tagging.evaluate labelled.jsonl [--topics config/topics.toml] [--mistakes]
+    python -m flows.tagging.evaluate FILE.jsonl [FILE.jsonl ...] [--topics config/topics.toml]
+        [--mistakes] [--markdown] [--write DOC.md ...]
+
+``--write`` replaces the text between ``<!-- tag-figures -->`` and ``<!-- /tag-figures -->``
+in each DOC with the Markdown tables (``make tag-figures`` does this for the held-out set).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,6 +70,9 @@ class EvalReport:
     overall: Counts = field(default_factory=Counts)
     mistakes: list[Mistake] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    hard_negatives: int = 0
+    hard_negatives_tagged: int = 0
 
 
 def _score(report: EvalReport, obj: dict, predicted: set[str], topic_ids: list[str]) -> None:
@@ -81,33 +92,47 @@ def _score(report: EvalReport, obj: dict, predicted: set[str], topic_ids: list[s
             report.mistakes.append(Mistake(str(obj.get("id", "")), lang, topic, kind, title))
 
 
-def evaluate(path: Path, tagger: SupportsTag) -> EvalReport:
-    """Tag every labelled article of ``path`` and count agreement with its gold topics."""
-    topic_ids: list[str] = list(getattr(tagger, "topic_ids", []))
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
+def _read(path: Path, report: EvalReport, prefix: str) -> list[dict]:
+    """The labelled objects of one file; bad lines are recorded in ``report.errors``."""
     objects: list[dict] = []
-    report = EvalReport()
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            report.errors.append(f"line {number}: invalid JSON: {exc.msg}")
+            report.errors.append(f"{prefix}line {number}: invalid JSON: {exc.msg}")
             continue
         if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-            report.errors.append(f"line {number}: expected an object with a 'text' string")
+            report.errors.append(f"{prefix}line {number}: expected an object with a 'text' "
+                                 "string")
             continue
         if not isinstance(obj.get("topics", []), list):
-            report.errors.append(f"line {number}: 'topics' must be a list")
+            report.errors.append(f"{prefix}line {number}: 'topics' must be a list")
             continue
         objects.append(obj)
+    return objects
+
+
+def evaluate(paths: Path | Sequence[Path], tagger: SupportsTag) -> EvalReport:
+    """Tag every labelled article of ``paths`` (one file or several, scored as one set) and
+    count agreement with the gold topics."""
+    files = [Path(paths)] if isinstance(paths, (str, Path)) else [Path(p) for p in paths]
+    topic_ids: list[str] = list(getattr(tagger, "topic_ids", []))
+    report = EvalReport(files=[str(f) for f in files])
+    objects: list[dict] = []
+    for path in files:  # errors name their file only when there are several
+        objects += _read(path, report, f"{path}: " if len(files) > 1 else "")
     if not topic_ids:
         topic_ids = sorted({t for obj in objects for t in obj.get("topics", [])})
     for obj in objects:
         result = tagger.tag(obj.get("title") or "", obj["text"], obj.get("lang"))
         report.articles += 1
         _score(report, obj, set(result.topics), topic_ids)
+        if obj.get("hard_negative"):
+            report.hard_negatives += 1
+            report.hard_negatives_tagged += bool(result.topics)
     return report
 
 
@@ -131,20 +156,64 @@ def format_report(report: EvalReport) -> str:
     rows += [row(lang, c) for lang, c in sorted(report.languages.items())]
     rows.append("-" * len(header))
     rows.append(row("all", report.overall))
+    if report.hard_negatives:
+        rows.append(_hard_line(report))
     rows += [f"error: {e}" for e in report.errors]
     return "\n".join(rows)
+
+
+def _hard_line(report: EvalReport) -> str:
+    share = 100 * report.hard_negatives_tagged / report.hard_negatives
+    return (f"hard negatives tagged: {report.hard_negatives_tagged} of "
+            f"{report.hard_negatives} ({share:.1f}%)")
+
+
+def format_markdown(report: EvalReport) -> str:
+    """Markdown tables (per topic, per language) with the set's size, for the docs."""
+    head = "| {} | positives | precision | recall | F1 |\n| --- | ---: | ---: | ---: | ---: |"
+
+    def row(name: str, c: Counts) -> str:
+        return (f"| {name} | {c.tp + c.fn} | {_pct(c.precision)} | {_pct(c.recall)} "
+                f"| {_pct(c.f1)} |")
+
+    names = ", ".join(f"`{Path(f).name}`" for f in report.files) or "the labelled set"
+    parts = [f"{report.articles} articles ({names}); positives = gold labels of the topic, "
+             "or of all topics for a language; figures in %."]
+    if report.hard_negatives:
+        parts[0] += f" {_hard_line(report).capitalize()}."
+    parts.append("\n".join([head.format("topic"), *(row(t, c) for t, c in report.topics.items()),
+                            row("all", report.overall)]))
+    parts.append("\n".join([head.format("language"),
+                            *(row(lang, c) for lang, c in sorted(report.languages.items()))]))
+    return "\n\n".join(parts)
+
+
+_BLOCK = re.compile(r"(<!-- tag-figures -->\n).*?(<!-- /tag-figures -->)", re.S)
+
+
+def write_figures(doc: Path, markdown: str) -> None:
+    """Replace the text between the doc's tag-figures markers with ``markdown``."""
+    text = doc.read_text(encoding="utf-8")
+    if not _BLOCK.search(text):
+        raise SystemExit(f"{doc}: no <!-- tag-figures --> ... <!-- /tag-figures --> block")
+    doc.write_text(_BLOCK.sub(lambda m: m[1] + markdown + "\n" + m[2], text), "utf-8")
 
 
 def main(argv: list[str] | None = None) -> None:
     from flows.tagging.tagger import Tagger
 
     ap = argparse.ArgumentParser(description="Precision/recall of the topic tagger.")
-    ap.add_argument("labelled", type=Path)
+    ap.add_argument("labelled", type=Path, nargs="+")
     ap.add_argument("--topics", type=Path, default=Path("config/topics.toml"))
     ap.add_argument("--mistakes", action="store_true", help="list false positives/negatives")
+    ap.add_argument("--markdown", action="store_true", help="Markdown tables for the docs")
+    ap.add_argument("--write", type=Path, nargs="+", default=[], metavar="DOC",
+                    help="put the Markdown tables into each DOC's tag-figures block")
     args = ap.parse_args(argv)
     report = evaluate(args.labelled, Tagger.from_file(args.topics))
-    print(format_report(report))
+    for doc in args.write:
+        write_figures(doc, format_markdown(report))
+    print(format_markdown(report) if args.markdown else format_report(report))
     if args.mistakes:
         for m in report.mistakes:
             print(f"{m.kind} {m.topic:<8} {m.lang:<3} {m.id}  {m.title}")

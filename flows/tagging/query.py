@@ -2,7 +2,9 @@
 
 A matcher's ``hits`` returns ``None`` when the article does not match and otherwise the
 hits that made it match: positive terms of the branches that are true (a ``NOT`` branch
-contributes none). A hit is ``(field, first word, last word, term as written)``.
+contributes none, nor does a context clause boosted to zero, ``(…)^0``: it must match but
+its words add nothing to the score). A hit is ``(field, first word, last word, term as
+written)``.
 """
 
 from __future__ import annotations
@@ -169,6 +171,19 @@ class Not(Matcher):
         return [] if self.child.hits(doc) is None else None
 
 
+@dataclass(frozen=True)
+class Context(Matcher):
+    """``(…)^0``: required context whose words are not hits (they do not score)."""
+
+    child: Matcher
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "needs", self.child.needs)
+
+    def hits(self, doc: Doc) -> list[Hit] | None:
+        return None if self.child.hits(doc) is None else []
+
+
 @dataclass
 class Compiled:
     """A compiled query and the keys and prefixes the article index must provide."""
@@ -199,6 +214,8 @@ class _Compiler:
             return Not(self.compile(node.a, fields))
         if isinstance(node, tree.Plus):
             return self.compile(node.a, fields)
+        if isinstance(node, tree.Boost):
+            return self._boost(node, fields)
         if isinstance(node, tree.Proximity):
             if not isinstance(node.term, tree.Phrase):
                 raise QueryError(f"proximity needs a quoted phrase: {node}")
@@ -208,6 +225,13 @@ class _Compiler:
         if isinstance(node, tree.Word):
             return self._words(node.value, node.value, 0, fields)
         raise QueryError(f"unsupported query syntax ({type(node).__name__}): {node}")
+
+    def _boost(self, node: tree.Boost, fields: tuple[int, ...]) -> Matcher:
+        """Only ``^0`` (context that must match but does not score); other boosts would
+        suggest weights the scoring does not have."""
+        if float(node.force) != 0:
+            raise QueryError(f"only ^0 (context) is supported as a boost: {node}")
+        return Context(self.compile(node.expr, fields))
 
     def _field(self, name: str, fields: tuple[int, ...]) -> tuple[int, ...]:
         if name not in FIELDS:

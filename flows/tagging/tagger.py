@@ -7,7 +7,7 @@ from pathlib import Path
 
 from crawlers.language import TOPIC_LANGUAGES
 from flows.tagging.index import FIELDS, TEXT, TITLE, Doc, TermTable, Vocabulary, index_field
-from flows.tagging.normalise import Analyzer
+from flows.tagging.normalise import TOKEN_RE, Analyzer
 from flows.tagging.query import Hit, Matcher, Or, QueryError, compile_query, hopeless
 from flows.tagging.topics import (
     TopicsConfigError,
@@ -88,6 +88,23 @@ def _score(hits: list[Hit], doc: Doc, title_weight: float) -> float:
     return (title_weight if in_title else 0.0) + len(sentences)
 
 
+def _lede(text: str) -> int:
+    """The sentence number (as the index counts them) of the text's first word; -1: none."""
+    for sentence, m in enumerate(TOKEN_RE.finditer(text)):
+        if m.start(1) >= 0:
+            return sentence  # every match before the first word was a boundary
+    return -1
+
+
+def _lede_of_brief(topic: TopicSpec, hits: list[Hit], doc: Doc, text: str | None) -> bool:
+    """A brief (text of at most ``short_text`` characters) whose first sentence has a hit:
+    one clear sentence is the story there; a passing mention later in it is still not."""
+    if not topic.short_text or not text or len(text) > topic.short_text:
+        return False
+    lede, sentence_of = _lede(text), doc.fields[TEXT].sentence_of
+    return any(f == TEXT and sentence_of[first] == lede for f, first, _, _ in hits)
+
+
 def _masks(hits: list[Hit]) -> tuple[frozenset[int], frozenset[int]]:
     masked: tuple[set[int], set[int]] = (set(), set())
     for f, first, last, _ in hits:
@@ -161,7 +178,7 @@ class Tagger:
                 continue
             score = _score(hits, doc, plan.topic.title_weight)
             result.scores[plan.topic.id] = score
-            if score >= plan.topic.min_score:
+            if score >= plan.topic.min_score or _lede_of_brief(plan.topic, hits, doc, text):
                 result.topics.append(plan.topic.id)
                 result.matches[plan.topic.id] = self._matches(plan.topic.id, hits, doc)
         return result

@@ -10,10 +10,8 @@ from typing import Any
 from crawlers.language import REGISTRY, TOPIC_LANGUAGES
 from crawlers.tomlconfig import ConfigError, decode_utf8, loads_toml
 
-_TOPIC_KEYS = {
-    "label", "description", "queries", "shared", "ignore", "min_score", "title_weight",
-}  # fmt: skip
-_SETTING_KEYS = {"min_score", "title_weight"}
+_SETTING_KEYS = {"min_score", "title_weight", "short_text"}
+_TOPIC_KEYS = {"label", "description", "queries", "shared", "ignore"} | _SETTING_KEYS
 
 
 class TopicsConfigError(ConfigError):
@@ -42,6 +40,9 @@ class TopicSpec:
     ignore: dict[str, str] = field(default_factory=dict)
     min_score: float = 2.0
     title_weight: float = 2.0
+    # A brief (text of at most short_text characters; 0: no such rule) is also tagged when
+    # its first sentence has a hit: in a brief, the lede is the whole story.
+    short_text: float = 0.0
 
     def sources(self, lang: str) -> list[str]:
         """Query texts that apply to ``lang``: its own query and the shared ones."""
@@ -111,6 +112,8 @@ def _topic(tid: str, entry: Any, defaults: dict[str, Any]) -> TopicSpec:
         ignore=_per_language(entry.get("ignore", {}), f"{where}.ignore"),
         min_score=_number(settings.get("min_score", 2), f"{where}.min_score"),
         title_weight=_number(settings.get("title_weight", 2), f"{where}.title_weight"),
+        short_text=_number(settings["short_text"], f"{where}.short_text")
+        if "short_text" in settings else 0.0,
     )
     if not spec.queries and not spec.shared:
         raise TopicsConfigError(f"{where} has no queries")

@@ -97,11 +97,12 @@ def test_demo_without_a_replay_web_says_which_setting(tmp_path: Path) -> None:
 
 def test_one_language_registry() -> None:
     assert LANGUAGES == ("ru", "en", "kk", "ky", "uz", "tg", "tk")
-    assert set(TOPIC_LANGUAGES) == set(LANGUAGES) - {"tk"}  # no Turkmen queries written yet
+    assert set(TOPIC_LANGUAGES) == set(LANGUAGES)  # Turkmen has queries of its own now
     assert {lang for s in load_sources(CONFIG / "sources.toml") for lang in s.languages} <= \
         set(REGISTRY)
     tagger = Tagger.from_file(CONFIG / "topics.toml")
-    assert tagger.plan_language("tk") == "*"  # every language's queries, as before
+    assert tagger.plan_language("tk") == "tk"
+    assert tagger.plan_language("und") == "*"  # unknown: every language's queries
 
 
 def test_sources_and_topics_are_checked_against_the_registry(tmp_path: Path) -> None:
@@ -110,5 +111,5 @@ def test_sources_and_topics_are_checked_against_the_registry(tmp_path: Path) -> 
     bad.write_text(text.replace('languages = ["kk"]', 'languages = ["kz"]', 1), "utf-8")
     with pytest.raises(SourceConfigError, match=r"has languages \['kz'\]; use ISO 639-1"):
         load_sources(bad)
-    with pytest.raises(TopicsConfigError, match=r"Turkmen \('tk'\) has no topic queries"):
-        Tagger.from_text("[topics.t.queries]\ntk = 'polisiýa*'\n")
+    with pytest.raises(TopicsConfigError, match=r"unknown language 'tm'"):
+        Tagger.from_text("[topics.t.queries]\ntm = 'polisiýa*'\n")

@@ -20,7 +20,7 @@ def topics(tagger: Tagger, title: str, text: str, lang: str | None) -> list[str]
 def test_topics_file_defines_the_three_topics(tagger: Tagger) -> None:
     assert tagger.topic_ids == ["police", "protest", "torture"]
     assert all(t.label and t.description for t in tagger.topics)
-    assert all(set(t.queries) == {"ru", "en", "kk", "ky", "uz", "tg"} for t in tagger.topics)
+    assert all(set(t.queries) == {"ru", "en", "kk", "ky", "uz", "tg", "tk"} for t in tagger.topics)
 
 
 # --- inflected forms -------------------------------------------------------------------

@@ -1,0 +1,139 @@
+"""Turkmen queries, briefs, ^0 context, and the evaluation over several labelled files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from flows.tagging.evaluate import evaluate, format_markdown, format_report, write_figures
+from flows.tagging.tagger import Tagger
+from tests.helpers import ROOT, invoke
+
+LONG_FILLER = " Погода в городе была тёплой, рынки работали как обычно." * 12
+
+
+@pytest.fixture(scope="module")
+def tagger() -> Tagger:
+    return Tagger.from_file(ROOT / "config" / "topics.toml")
+
+
+def topics(tagger: Tagger, text: str, lang: str, title: str = "") -> list[str]:
+    return tagger.tag(title, text, lang).topics
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Aşgabatda polisiýa aktiwisti tussag etdi. Polisiýa işgärleri onuň öýüni gözledi.",
+         ["police"]),
+        ("Stambulda türkmen aktiwistleri protest aksiýasyny geçirdi. Protestçiler şygarlary "
+         "göterdiler.", ["protest"]),
+        ("Tussaghanada tussaglar gynalýar. Öňki tussag türmede urgy görendigini aýtdy.",
+         ["torture"]),
+    ],
+)
+def test_turkmen_stories_are_tagged_with_turkmen_queries(
+    tagger: Tagger, text: str, expected: list[str]
+) -> None:
+    assert tagger.plan_language("tk") == "tk"
+    assert topics(tagger, text, "tk") == expected
+
+
+def test_turkmen_police_as_source_and_sorrow_are_not_tagged(tagger: Tagger) -> None:
+    crash = ("Balkanda ýol hadysasynda iki adam öldi. “Minibusda ölüm-ýitim bolmady” diýip, "
+             "ýagdaýlardan habarly balkanly polisiýa işgäri gürrüň berdi. Azatlyk bu barada "
+             "Polisiýa müdirliginden resmi teswir alyp bilmedi." + " Howa sowuk boldy." * 40)
+    assert topics(tagger, crash, "tk") == []
+    # gynanç (sorrow) is no torture word: gyna* would have matched it
+    sorrow = "Türmäniň golaýynda ýaşaýanlar ýangyn sebäpli gynandylar. Gynançly waka boldy."
+    assert topics(tagger, sorrow, "tk") == []
+
+
+def test_a_brief_is_tagged_by_its_first_sentence_only(tagger: Tagger) -> None:
+    lede = "В Алматы полиция задержала трёх активистов. Их отпустили вечером."
+    later = "В Алматы открылась выставка. Говорят, на ней дежурила полиция."
+    assert "police" in topics(tagger, lede, "ru")
+    assert "police" not in topics(tagger, later, "ru")  # a passing mention, even in a brief
+    assert "police" not in topics(tagger, lede + LONG_FILLER, "ru")  # no brief: two needed
+
+
+def test_police_actions_at_a_rally_count_for_police(tagger: Tagger) -> None:
+    text = ("Участники митинга вышли на площадь с плакатами." + LONG_FILLER
+            + " Вечером участников митинга задержали и увезли в отдел.")
+    assert topics(tagger, text, "ru") == ["police", "protest"]
+
+
+def test_torture_prevention_vocabulary_counts_as_torture(tagger: Tagger) -> None:
+    text = ("Рабочая группа представила Индекс запрета пыток за 2022 год." + LONG_FILLER)
+    assert topics(tagger, text, "ru") == ["torture"]
+    metaphor = "Ожидание результатов было настоящей пыткой для болельщиков." + LONG_FILLER
+    assert topics(tagger, metaphor, "ru") == []
+
+
+def test_context_boosted_to_zero_must_match_but_does_not_score() -> None:
+    def tag(query: str) -> list[str]:
+        toml = f"[topics.t]\nmin_score = 2\n[topics.t.queries]\nru = '{query}'\n"
+        text = "Задержанный рассказал о пытках. Его держали в СИЗО." + LONG_FILLER
+        return Tagger.from_text(toml).tag("", text, "ru").topics
+
+    assert tag("пытк* AND СИЗО") == ["t"]  # two sentences with hits
+    assert tag("пытк* AND (СИЗО)^0") == []  # СИЗО is required context only: one sentence
+    assert tag("пытк* AND (колони*)^0") == []  # and it is required
+
+
+def _write(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    return path
+
+
+@pytest.fixture()
+def labelled(tmp_path: Path) -> list[Path]:
+    held = _write(tmp_path / "held.jsonl", [
+        {"id": "1", "lang": "ru", "title": "Митинг в Бишкеке", "text": "Прошёл митинг.",
+         "topics": ["protest"]},
+        {"id": "2", "lang": "en", "title": "Crash on the highway", "text": "A car crashed.",
+         "topics": [], "hard_negative": True},
+    ])
+    feedback = _write(tmp_path / "feedback.jsonl", [
+        {"id": "3", "lang": "en", "title": "Police detain protesters",
+         "text": "Police detained protesters at a rally.", "topics": ["police", "protest"],
+         "hard_negative": False},
+    ])
+    return [held, feedback]
+
+
+def test_several_files_are_scored_as_one_set(tagger: Tagger, labelled: list[Path]) -> None:
+    report = evaluate(labelled, tagger)
+    assert report.articles == 3 and report.files == [str(p) for p in labelled]
+    assert report.topics["protest"].tp == 2 and report.topics["police"].tp == 1
+    assert (report.hard_negatives, report.hard_negatives_tagged) == (1, 0)
+    assert "hard negatives tagged: 0 of 1 (0.0%)" in format_report(report)
+    (labelled[1]).write_text("{not json\n", "utf-8")
+    assert evaluate(labelled, tagger).errors == [f"{labelled[1]}: line 1: invalid JSON: "
+                                                 "Expecting property name enclosed in double "
+                                                 "quotes"]
+
+
+def test_markdown_figures_replace_the_marked_block(
+    tagger: Tagger, labelled: list[Path], tmp_path: Path
+) -> None:
+    markdown = format_markdown(evaluate(labelled, tagger))
+    assert markdown.startswith("3 articles (`held.jsonl`, `feedback.jsonl`)")
+    assert "| protest | 2 | 100.0 | 100.0 | 100.0 |" in markdown
+    assert "| ru | 1 | — | 0.0 | — |" not in markdown and "| ru | 1 | 100.0 |" in markdown
+    doc = tmp_path / "DOC.md"
+    doc.write_text("intro\n<!-- tag-figures -->\nstale\n<!-- /tag-figures -->\nend\n", "utf-8")
+    write_figures(doc, markdown)
+    text = doc.read_text("utf-8")
+    assert "stale" not in text and markdown in text
+    assert text.endswith("<!-- /tag-figures -->\nend\n")
+
+
+def test_cli_takes_several_eval_files_and_markdown(labelled: list[Path]) -> None:
+    args = ["tag", "--eval", str(labelled[0]), "--eval", str(labelled[1])]
+    plain = invoke(args).stdout
+    assert plain.startswith("3 articles") and "hard negatives tagged: 0 of 1" in plain
+    marked = invoke([*args, "--markdown"]).stdout
+    assert "| topic | positives | precision | recall | F1 |" in marked

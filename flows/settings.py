@@ -94,9 +94,11 @@ class AlertRule:
     languages: tuple[str, ...] = ()
     min_score: float = 0.0
     channels: tuple[str, ...] = ("file",)
+    changes: tuple[str, ...] = ()  # also report its stories' changes: "edited", "removed"
 
 
 CHANNEL_TYPES = ("file", "email", "webhook", "telegram")
+CHANGE_KINDS = ("edited", "removed")  # what a rule's `changes` may ask for (docs/ALERTS.md)
 TASK_RUNNERS = ("threads", "dask")
 
 
@@ -235,6 +237,10 @@ def _rules(raw: Any) -> tuple[AlertRule, ...]:
         if not re.fullmatch(r"[A-Za-z0-9_-]+", rules[-1].name):
             raise SettingsError(f"alert rule name {rules[-1].name!r}: use only letters, digits, "
                                 f"- and _ (it names the report files)")
+        wrong = [kind for kind in rules[-1].changes if kind not in CHANGE_KINDS]
+        if wrong:
+            raise SettingsError(f"{where} changes: {wrong[0]!r} is not a kind of change; "
+                                f"use {', '.join(CHANGE_KINDS)}")
         unknown = [lang for lang in rules[-1].languages if lang not in LANGUAGES]
         if unknown:
             raise SettingsError(f"{where} languages: {unknown[0]!r} is not a language code; "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ import duckdb
 
 from crawlers.faults import crash_point
 from flows.alerts import outbox
+from flows.alerts.changes import new_change_message, stream
 from flows.alerts.channels import Channel, ChannelError, RenderedReport, build_channel
 from flows.alerts.channels.secrets import Secrets
 from flows.alerts.outbox import OutboxRow
@@ -196,8 +197,30 @@ def run_alerts(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str,
         log.warning("alert %s → %s (%s) was cut off while sending; now %s", rule, channel, key,
                     status)
     now = datetime.now(UTC)
-    return [alert_rule(con, settings, rule, run_id, reports_dir, now)
-            for rule in settings.alerts.rules if not only_rules or rule.name in only_rules]
+    rules = [rule for rule in settings.alerts.rules if not only_rules or rule.name in only_rules]
+    results = [alert_rule(con, settings, rule, run_id, reports_dir, now) for rule in rules]
+    for result, rule in zip(results, rules, strict=True):
+        if rule.changes:
+            result.deliveries.extend(alert_changes(con, settings, rule, run_id, reports_dir,
+                                                   now))
+    return results
+
+
+def alert_changes(con: duckdb.DuckDBPyConnection, settings: Settings, rule: AlertRule,
+                  run_id: str, reports_dir: Path, now: datetime) -> list[Delivery]:
+    """The changes of the rule's stories, in messages of their own (flows/alerts/changes.py)
+    under its change stream, retried and claimed as story messages are."""
+    changes_rule = replace(rule, name=stream(rule))
+    secrets = Secrets.of_channels(settings.alerts.channels)
+    deliveries: list[Delivery] = []
+    for config in _channel_configs(settings, rule):
+        channel = build_channel(config, reports_dir)
+        deliveries += _retry_open(con, changes_rule, channel, secrets)
+        if not outbox.has_run(con, changes_rule.name, channel.name, run_id):
+            row = new_change_message(con, rule, channel, run_id, now)
+            if row:
+                deliveries.append(deliver(con, channel, row, secrets))
+    return deliveries
 
 
 def resend(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, reports_dir: Path,

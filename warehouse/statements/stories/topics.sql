@@ -1,5 +1,6 @@
--- The topics of the given articles with their score and the matches that carried them.
+-- The topics of the given articles ($ids: a JSON array, see stories/list) with their score
+-- and the matches that carried them.
 SELECT article_id, topic, score, matches
 FROM article_topics
-WHERE list_contains($ids, article_id)
+WHERE article_id IN (SELECT unnest(CAST($ids AS JSON)::VARCHAR[]))
 ORDER BY article_id, topic;

@@ -232,16 +232,16 @@ def timed_get(client: httpx.Client, url: str) -> tuple[float, int, int]:
     return (time.perf_counter() - started) * 1000, response.status_code, len(body)
 
 
-def measure(bases: dict[str, str], paths: Paths, requests: int, warmup: int = WARMUP
-            ) -> dict[str, dict[str, Timings]]:
+def measure(bases: dict[str, str], paths: Paths, requests: int, warmup: int = WARMUP,
+            kinds: tuple[str, ...] = KINDS) -> dict[str, dict[str, Timings]]:
     """Per server and page kind: the timings. Kinds in turn; with two servers each request
     goes to both, alternating which goes first."""
-    out: dict[str, dict[str, Timings]] = {name: {k: Timings() for k in KINDS} for name in bases}
+    out: dict[str, dict[str, Timings]] = {name: {k: Timings() for k in kinds} for name in bases}
     clients = {name: httpx.Client(base_url=base, timeout=300) for name, base in bases.items()}
     names = list(bases)
     try:
         for i in range(-warmup, requests):
-            for kind in KINDS:
+            for kind in kinds:
                 url = paths.path(kind, max(i, 0))
                 order = names if i % 2 == 0 else names[::-1]
                 for name in order:
@@ -316,12 +316,22 @@ def table(results: dict[str, dict[str, Timings]]) -> str:
         return "\n".join(lines)
     head = " | ".join(f"{n} p50 ms | {n} p95 ms" for n in names)
     lines = [f"| page | n | {head} | HTTP 200 |", "|---|---:|" + "---:|" * (2 * len(names) + 1)]
-    for kind in KINDS:
+    for kind in results[names[0]]:
         figures = [results[n][kind].figures() for n in names]
         cells = " | ".join(f"{f['p50_ms']:.0f} | {f['p95_ms']:.0f}" for f in figures)
         ok = "/".join(str(f["ok"]) for f in figures)
         lines.append(f"| {kind} | {figures[0]['n']} | {cells} | {ok} |")
     return "\n".join(lines)
+
+
+def kinds(names: str | None) -> tuple[str, ...]:
+    """The page kinds --kinds names (comma-separated), in KINDS order; all by default."""
+    if not names:
+        return KINDS
+    chosen = {n.strip() for n in names.split(",")}
+    if chosen - set(KINDS):
+        raise SystemExit(f"unknown page kinds {sorted(chosen - set(KINDS))}; known: {KINDS}")
+    return tuple(k for k in KINDS if k in chosen)
 
 
 def load_text() -> str:
@@ -350,7 +360,7 @@ def run(args: argparse.Namespace, data: Path, say: Callable[[str], None]) -> dic
             bases = {args.baseline: stack.enter_context(
                 serving(data, code, data / "web-bench-baseline.log")), **bases}
         started = time.perf_counter()
-        results = measure(bases, paths, args.requests, args.warmup)
+        results = measure(bases, paths, args.requests, args.warmup, kinds(args.kinds))
         seconds = time.perf_counter() - started
     say(f"\n{args.requests} timed requests per page kind (after {args.warmup} warm-up), "
         f"sequential, in {seconds:.0f} s; load average at end: {load_text()}\n")
@@ -373,6 +383,7 @@ def main(argv: list[str] | None = None) -> int:
                         "time both side by side")
     parser.add_argument("--warmup", type=int, default=WARMUP,
                         help="untimed requests per page kind first")
+    parser.add_argument("--kinds", help="only these page kinds (comma-separated)")
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args(argv)
 

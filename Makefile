@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast nightly lint bench clean browser duckdb
+.PHONY: demo test test-fast nightly lint bench clean browser duckdb tag-figures
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,3 +52,6 @@ clean:
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+tag-figures: $(STAMP)  # held-out tagging figures into README.md and docs/TOPICS.md
+	$(BIN)/python -m flows.tagging.evaluate tests/data/real_holdout.jsonl --write README.md docs/TOPICS.md

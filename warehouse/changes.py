@@ -95,6 +95,12 @@ def evidence(con: duckdb.DuckDBPyConnection, capture_ids: tuple[str, ...]) -> li
     return [{**row, "fetched_at": row["fetched_at"].isoformat()} for row in rows]
 
 
+def story_changes(con: duckdb.DuckDBPyConnection, article_id: str) -> list[dict[str, Any]]:
+    """What revisits found in one story, oldest first, each with its evidence (a list)."""
+    rows = _dicts(con.execute(statement("changes/of_story"), {"article_id": article_id}))
+    return [{**row, "evidence": json.loads(row["evidence"])} for row in rows]
+
+
 def change_id(article_id: str, kind: str, run_id: str) -> str:
     return hashlib.md5(f"{article_id}\0{kind}\0{run_id}".encode()).hexdigest()
 

@@ -17,6 +17,7 @@ from flows.alerts.near_duplicates import SIMILAR, similarity, sketch
 from flows.textdiff import condensed, word_diff
 from flows.web.filters import FilterError, filter_query, parse_filter, parse_page
 from flows.web.state import WebState
+from warehouse.changes import story_changes
 from warehouse.export import write_relation
 from warehouse.feedback import new_feedback_key
 from warehouse.stories import (
@@ -161,6 +162,7 @@ def story(request: Request) -> Response:
                    "also": also_reported(con, detail.story),
                    "telegram": telegram_mentions(con, article_id),
                    "versions": versions_with_changes(con, article_id),
+                   "found_changes": story_changes(con, article_id),
                    "corrections": state.corrections_of(con, article_id)}
     return state.renderer.page(request, "story.html.j2", form_key=new_feedback_key(),
                                **context)

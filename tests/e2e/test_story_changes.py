@@ -14,10 +14,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from starlette.testclient import TestClient
 
 from crawlers.replay_server import ReplayServer
 from crawlers.warc import read_response
 from flows import run_night
+from flows.settings import load_settings
+from flows.web.app import create_app
 from tests.helpers import CONFIG, ROOT, SITES, http_endpoint
 from warehouse.connection import WAREHOUSE_FILE
 
@@ -191,3 +194,20 @@ def test_the_reports_show_the_words_changed_and_the_removals(nights: dict) -> No
     assert "HTTP 301 for https://kloop.kg/blog/2026/11/10/" in removal
     page = (reports / f"{second}-all-topics-changes.html").read_text("utf-8")
     assert "<del>46</del>" in page and "<ins>ряд</ins>" in page
+
+
+def test_the_story_page_lists_the_changes_with_their_archived_answers(nights: dict) -> None:
+    data = nights["data"]
+    ((removed_id, evidence),) = query(data, "select c.article_id, c.evidence from story_changes c "
+                                            "join articles a using (article_id) where a.url = $url",
+                                      {"url": GONE_404})
+    client = TestClient(create_app(load_settings(CONFIG, data)))
+    page = client.get(f"/stories/{removed_id}").text
+    section = page[page.index('<section class="found-changes"'):]
+    assert "removed" in section and "the page answers 404 Not Found" in section
+    for capture in json.loads(evidence):
+        assert f'href="/archive/{capture["capture_id"]}">HTTP 404</a>' in section
+        assert client.get(f"/archive/{capture['capture_id']}").status_code == 200
+    unchanged = query(data, "select article_id from articles where url = $url",
+                      {"url": BOILERPLATE})[0][0]
+    assert 'class="found-changes"' not in client.get(f"/stories/{unchanged}").text

@@ -117,6 +117,8 @@ def record_changes(con: duckdb.DuckDBPyConnection, run_id: str,
     again adds nothing."""
     extracts = store.revisit_extracts(con, run_id, run_dir)
     checks = [classify(row, extracts) for row in store.run_checks(con, run_id)]
+    if not checks:
+        return []  # the run revisited nothing
     ids = [check.article_id for check in checks]
     known = store.history(con, run_id, ids)
     texts = store.version_texts(con, ids)

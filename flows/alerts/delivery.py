@@ -233,7 +233,8 @@ def resend(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, repo
     configured = {c.name: c for c in settings.alerts.channels}
     secrets = Secrets.of_channels(settings.alerts.channels)
     deliveries = []
-    for original in outbox.rows_of_run(con, run_id, rules, channels):
+    streams = [*rules, *(f"{name}.changes" for name in rules)]  # a rule's change messages too
+    for original in outbox.rows_of_run(con, run_id, streams, channels):
         if original.channel not in configured:
             deliveries.append(Delivery(original.channel, original.delivery_key, run_id, 0,
                                        "skipped", "channel no longer in settings.toml"))

@@ -11,7 +11,8 @@ capture, outlet and run ids), one request at a time and the kinds in turn, timin
 this process (wall time until the whole body is read). Prints the machine, the load average
 at start and end, what opening a read-only connection costs, and a Markdown table of p50
 and p95 (nearest rank) per page kind; --json prints {page: {p50_ms, p95_ms, n, ...}} instead
-(the Markdown then goes to stderr).
+(the Markdown then goes to stderr). Beside the wall times, the server process's own CPU time per
+request (p50; /proc, 10 ms ticks): on a shared machine the wall time grows with the load.
 
 --baseline REV also serves the workspace of git revision REV (its files extracted to a
 temporary folder) over the same warehouse and sends every request to both, alternating
@@ -165,8 +166,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class Server:
+    base: str
+    pid: int
+
+    def cpu_ms(self) -> float:
+        """CPU time the server process has used (user + system, all threads, including
+        those that ended), from /proc: the part of a page's time the load cannot inflate
+        as much, in ticks of 10 ms."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1000 / TICKS
+
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def serving(data: Path, code: Path, log: Path) -> Iterator[str]:
+def serving(data: Path, code: Path, log: Path) -> Iterator[Server]:
     """`steppewatch --data DATA web` of the code at `code`, on a free loopback port."""
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(code)}  # the code of `code`, not the installed
@@ -177,7 +194,7 @@ def serving(data: Path, code: Path, log: Path) -> Iterator[str]:
     try:
         base = f"http://127.0.0.1:{port}"
         _wait_ready(base, server, log)
-        yield base
+        yield Server(base, server.pid)
     finally:
         server.terminate()
         try:
@@ -205,11 +222,13 @@ def _wait_ready(base: str, server: subprocess.Popen, log: Path, seconds: float =
 @dataclass
 class Timings:
     ms: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
     bytes: int = 0
 
-    def add(self, ms: float, status: int, size: int) -> None:
+    def add(self, ms: float, cpu: float, status: int, size: int) -> None:
         self.ms.append(ms)
+        self.cpu.append(cpu)
         self.statuses[status] = self.statuses.get(status, 0) + 1
         self.bytes += size
 
@@ -218,6 +237,7 @@ class Timings:
         return {"p50_ms": round(statistics.median(ordered), 1),
                 "p95_ms": round(nearest_rank(ordered, 0.95), 1), "n": len(ordered),
                 "max_ms": round(ordered[-1], 1), "ok": self.statuses.get(200, 0),
+                "cpu_p50_ms": round(statistics.median(self.cpu), 1),
                 "mean_kb": round(self.bytes / len(ordered) / 1024, 1)}
 
 
@@ -232,22 +252,23 @@ def timed_get(client: httpx.Client, url: str) -> tuple[float, int, int]:
     return (time.perf_counter() - started) * 1000, response.status_code, len(body)
 
 
-def measure(bases: dict[str, str], paths: Paths, requests: int, warmup: int = WARMUP,
+def measure(servers: dict[str, Server], paths: Paths, requests: int, warmup: int = WARMUP,
             kinds: tuple[str, ...] = KINDS) -> dict[str, dict[str, Timings]]:
     """Per server and page kind: the timings. Kinds in turn; with two servers each request
     goes to both, alternating which goes first."""
-    out: dict[str, dict[str, Timings]] = {name: {k: Timings() for k in kinds} for name in bases}
-    clients = {name: httpx.Client(base_url=base, timeout=300) for name, base in bases.items()}
-    names = list(bases)
+    out: dict[str, dict[str, Timings]] = {name: {k: Timings() for k in kinds} for name in servers}
+    clients = {name: httpx.Client(base_url=s.base, timeout=300) for name, s in servers.items()}
+    names = list(servers)
     try:
         for i in range(-warmup, requests):
             for kind in kinds:
                 url = paths.path(kind, max(i, 0))
                 order = names if i % 2 == 0 else names[::-1]
                 for name in order:
+                    cpu = servers[name].cpu_ms()
                     ms, status, size = timed_get(clients[name], url)
                     if i >= 0:
-                        out[name][kind].add(ms, status, size)
+                        out[name][kind].add(ms, servers[name].cpu_ms() - cpu, status, size)
                     elif status != 200:
                         print(f"warm-up: {url} answered {status}", file=sys.stderr)
     finally:
@@ -307,18 +328,20 @@ def revision(rev: str) -> Iterator[Path]:
 def table(results: dict[str, dict[str, Timings]]) -> str:
     names = list(results)
     if len(names) == 1:
-        lines = ["| page | n | p50 ms | p95 ms | max ms | HTTP 200 | mean KB |",
-                 "|---|---:|---:|---:|---:|---:|---:|"]
+        lines = ["| page | n | p50 ms | p95 ms | max ms | server CPU p50 ms | HTTP 200 | mean KB |",
+                 "|---|---:|---:|---:|---:|---:|---:|---:|"]
         for kind, t in results[names[0]].items():
             f = t.figures()
             lines.append(f"| {kind} | {f['n']} | {f['p50_ms']:.0f} | {f['p95_ms']:.0f} | "
-                         f"{f['max_ms']:.0f} | {f['ok']} | {f['mean_kb']} |")
+                         f"{f['max_ms']:.0f} | {f['cpu_p50_ms']:.0f} | {f['ok']} | "
+                         f"{f['mean_kb']} |")
         return "\n".join(lines)
-    head = " | ".join(f"{n} p50 ms | {n} p95 ms" for n in names)
-    lines = [f"| page | n | {head} | HTTP 200 |", "|---|---:|" + "---:|" * (2 * len(names) + 1)]
+    head = " | ".join(f"{n} p50 ms | {n} p95 ms | {n} CPU p50 ms" for n in names)
+    lines = [f"| page | n | {head} | HTTP 200 |", "|---|---:|" + "---:|" * (3 * len(names) + 1)]
     for kind in results[names[0]]:
         figures = [results[n][kind].figures() for n in names]
-        cells = " | ".join(f"{f['p50_ms']:.0f} | {f['p95_ms']:.0f}" for f in figures)
+        cells = " | ".join(f"{f['p50_ms']:.0f} | {f['p95_ms']:.0f} | {f['cpu_p50_ms']:.0f}"
+                           for f in figures)
         ok = "/".join(str(f["ok"]) for f in figures)
         lines.append(f"| {kind} | {figures[0]['n']} | {cells} | {ok} |")
     return "\n".join(lines)
@@ -354,13 +377,13 @@ def run(args: argparse.Namespace, data: Path, say: Callable[[str], None]) -> dic
     costs = connection_costs(data, min(15, max(3, args.requests)))
     say("read-only connection, median ms: " + "; ".join(f"{k} {v}" for k, v in costs.items()))
     with ExitStack() as stack:
-        bases = {"now": stack.enter_context(serving(data, ROOT, data / "web-bench.log"))}
+        servers = {"now": stack.enter_context(serving(data, ROOT, data / "web-bench.log"))}
         if args.baseline:
             code = stack.enter_context(revision(args.baseline))
-            bases = {args.baseline: stack.enter_context(
-                serving(data, code, data / "web-bench-baseline.log")), **bases}
+            servers = {args.baseline: stack.enter_context(
+                serving(data, code, data / "web-bench-baseline.log")), **servers}
         started = time.perf_counter()
-        results = measure(bases, paths, args.requests, args.warmup, kinds(args.kinds))
+        results = measure(servers, paths, args.requests, args.warmup, kinds(args.kinds))
         seconds = time.perf_counter() - started
     say(f"\n{args.requests} timed requests per page kind (after {args.warmup} warm-up), "
         f"sequential, in {seconds:.0f} s; load average at end: {load_text()}\n")

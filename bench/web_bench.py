@@ -26,6 +26,7 @@ import json
 import math
 import os
 import random
+import signal
 import socket
 import statistics
 import subprocess
@@ -409,12 +410,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kinds", help="only these page kinds (comma-separated)")
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args(argv)
+    # Stopped with SIGTERM, still stop the workspace it started (the finally blocks run).
+    usual = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     def say(line: str) -> None:
         print(line, file=sys.stderr if args.json else sys.stdout, flush=True)
 
-    with tempfile.TemporaryDirectory(prefix="web-bench-") as scratch:
-        figures = run(args, args.data or Path(scratch), say)
+    try:
+        with tempfile.TemporaryDirectory(prefix="web-bench-") as scratch:
+            figures = run(args, args.data or Path(scratch), say)
+    finally:
+        signal.signal(signal.SIGTERM, usual)
     if args.json:
         print(json.dumps(figures["now"] if len(figures) == 1 else figures, indent=1))
     return 0

@@ -9,7 +9,7 @@ knew of the article (warehouse/changes.py reads and stores both):
   and related-story links, which are short lines that do not end a sentence;
 - **headline**: the headline differs (whitespace aside);
 - **removed**: gone (404, 410, redirected off the article to the home or a section page,
-  or a page without an article answered 200: a "page not found" page) on two answered
+  a "page not found" page answered 200, or a page without a story's text) on two answered
   checks in a row, so an outage of one check is never a takedown;
 - **restored**: present again after a confirmed removal.
 """
@@ -28,7 +28,7 @@ from warehouse.connection import transaction
 
 # Errors of a revisit that mean the article is no longer there, and the reason recorded.
 GONE = {"http_404": "http_404", "http_410": "http_410", "redirected": "redirected",
-        "no_text": "soft_404", "not_article": "soft_404"}
+        "not_found_page": "soft_404", "no_text": "no_article", "not_article": "no_article"}
 NOT_MODIFIED = 304
 PROSE_WORDS = 12  # a line this long counts as text even without a sentence's end
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'»”’)\]]*$")

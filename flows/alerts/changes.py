@@ -36,7 +36,8 @@ KINDS = {"edited": ("edited", "headline"), "removed": ("removed", "restored")}
 REASONS = {"http_404": "the page answers 404 Not Found",
            "http_410": "the page answers 410 Gone",
            "redirected": "the page redirects to a page that is not the story (home or section)",
-           "soft_404": "the page answers 200 with a page that holds no story (page not found)"}
+           "soft_404": "the page answers 200 with a page that says it was not found",
+           "no_article": "the page answers 200 but holds no story text any more"}
 LABELS = {"edited": "Text edited", "headline": "Headline changed", "removed": "Removed",
           "restored": "Restored"}
 CHAT_LIMIT = 3900

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from crawlers.replay_server import SiteStore
+from crawlers.revisits import says_not_found
 from flows.changes import article_text, changes_of
 from flows.settings import SettingsError, load_settings
 from tests.helpers import config_dir
@@ -78,6 +79,16 @@ def test_a_page_back_after_a_removal_is_restored() -> None:
     (restored,) = changes_of(back, known(last_state="gone", last_capture_id="c2",
                                          removed=True), {("a1", "v1"): TEXT})
     assert (restored.kind, restored.evidence) == ("restored", ("c2", "c3"))
+
+
+def test_a_page_not_found_says_so_in_its_title_or_heading_and_a_story_does_not() -> None:
+    assert says_not_found("<title>Страница не найдена – Kloop</title>".encode())
+    assert says_not_found("<h1 class='x'>Ошибка 404</h1>".encode())
+    assert says_not_found(b"<title>Page not found | Eurasianet</title>")
+    assert says_not_found(b"<title>Sahifa topilmadi!</title>")
+    assert not says_not_found("<title>Пропавший мальчик не найден – Kloop</title>"
+                              "<h1>Пропавший мальчик не найден</h1>".encode())
+    assert not says_not_found(b"<title>Bishkek court: evidence not found in torture case</title>")
 
 
 # ------------------------------------------------------------------ the schedule

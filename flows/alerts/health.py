@@ -27,6 +27,7 @@ KIND_WORDS = {
     "duplicate": "duplicate of another page", "not_fetched": "not fetched in this run",
     "not_article": "not articles (video, gallery or audio)", "moved": "moved to another host",
     "pattern_miss": "with links that look like articles but fail the URL pattern",
+    "deleted": "deleted by their Telegram channel", "not_channel_page": "not a channel's page",
 }
 HTTP_WORDS = {401: "refused (HTTP 401)", 403: "refused (HTTP 403)",
               404: "not found (HTTP 404)", 410: "gone (HTTP 410)",

@@ -66,6 +66,8 @@ class ReplaySettings:
     """[replay]: the offline replay web `steppewatch demo` serves on loopback. A relative
     path starts at the folder steppewatch runs from, as [data] folder does."""
     sites: Path | None = None
+    # Later states of the replay web, applied in order over `sites` (docs/REPLAY.md).
+    overlays: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -130,7 +130,11 @@ def demo(
     if not sites.is_dir():
         fail(f"{settings.settings_file}: [replay] sites {str(sites)!r} is not a folder (from "
              f"{Path.cwd()}); run from the project folder or set the path")
-    with ReplayServer(sites) as server:
+    overlays = tuple(Path(o) for o in settings.replay.overlays)
+    missing = [str(o) for o in overlays if not o.is_dir()]
+    if missing:
+        fail(f"{settings.settings_file}: [replay] overlays {missing[0]!r} is not a folder")
+    with ReplayServer(sites, overlays=overlays) as server:
         out.print(f"replay web of {len(list(sites.iterdir()))} hosts on {server.address}")
         summary = _run_nightly(data, server.address, "replay", only, since)
     _print_summary(summary)

@@ -13,7 +13,7 @@ from crawlers.replay_server import SiteStore
 from crawlers.revisits import says_not_found
 from flows.changes import article_text, changes_of
 from flows.settings import SettingsError, load_settings
-from tests.helpers import config_dir
+from tests.helpers import config_dir, invoke
 from warehouse.changes import Check
 from warehouse.connection import open_warehouse
 from warehouse.crawl_state import RevisitSchedule, due_revisits
@@ -179,6 +179,19 @@ def test_overlays_replace_files_take_pages_away_and_give_them_back(tmp_path: Pat
     assert answer(changed)[:2] == [(200, b"edited"), (200, b"stays")]
     assert answer(changed)[2][0] == 404 and b"gone" not in answer(changed)[2][1]
     assert answer(changed, later) == [(200, b"edited"), (200, b"stays"), (200, b"gone")]
+
+
+def test_the_demo_serves_the_overlays_its_settings_name(tmp_path: Path) -> None:
+    config = config_dir(tmp_path, extra_rules="")
+    settings = (config / "settings.toml").read_text("utf-8")
+    (config / "settings.toml").write_text(settings.replace(
+        "[replay]\n", '[replay]\noverlays = ["tests/replay/changed"]\n'), "utf-8")
+    assert load_settings(config).replay.overlays == ("tests/replay/changed",)
+    (config / "settings.toml").write_text(settings.replace(
+        "[replay]\n", '[replay]\noverlays = ["no/such/state"]\n'), "utf-8")
+    refused = invoke(["--config", str(config), "--data", str(tmp_path / "data"), "demo"],
+                     check=False)
+    assert refused.returncode != 0 and "'no/such/state' is not a folder" in refused.stderr
 
 
 def test_a_rule_may_ask_for_edits_and_removals_only(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ web's later states; the `changes` key of an alert rule."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,8 +12,10 @@ import pytest
 
 from crawlers.replay_server import SiteStore
 from crawlers.revisits import says_not_found
+from flows.alerts.changes import ChangeReport, RenderedChanges, StoryChange, compose
+from flows.alerts.channels import build_channel
 from flows.changes import article_text, changes_of
-from flows.settings import SettingsError, load_settings
+from flows.settings import AlertChannel, SettingsError, load_settings
 from tests.helpers import config_dir, invoke
 from warehouse.changes import Check
 from warehouse.connection import open_warehouse
@@ -202,3 +205,41 @@ def test_a_rule_may_ask_for_edits_and_removals_only(tmp_path: Path) -> None:
     bad = config_dir(tmp_path / "bad", extra_rules='changes = ["deleted"]')
     with pytest.raises(SettingsError, match="'deleted' is not a kind of change"):
         load_settings(bad)
+
+
+# ------------------------------------------------------------------ change messages
+
+HOSTILE = '<script>alert(1)</script> Пытки в ИВС *скрыты* [x](javascript:alert(1))'
+
+
+def change_report() -> RenderedChanges:
+    when = datetime(2026, 12, 5, 3, tzinfo=UTC)
+    evidence = [{"capture_id": "c1", "url": "https://kloop.kg/a/", "http_status": 404,
+                 "run_id": "r2", "fetched_at": when.isoformat(), "warc_file": "warc/r2/k.warc.gz",
+                 "warc_offset": 10}]
+    edited = StoryChange("ch1", "edited", HOSTILE, "javascript:alert(1)", "Kloop", when, None,
+                         None, None, evidence,
+                         [("same", "Центр получил "), ("removed", "46 жалоб"),
+                          ("added", "ряд обращений"), ("same", " заключённых.")])
+    removed = StoryChange("ch2", "removed", "Умер в ИВС", "https://kloop.kg/a/", "Kloop", when,
+                          "Умер в ИВС", None, "http_404", evidence)
+    return RenderedChanges(ChangeReport("rights-changes", "r2", when, [edited, removed]))
+
+
+def test_change_messages_show_scraped_text_as_text_in_every_channel(tmp_path: Path) -> None:
+    rendered = change_report()
+    assert "<script>" not in rendered.html and "&lt;script&gt;" in rendered.html
+    assert 'href="javascript' not in rendered.html
+    assert "<del>46 жалоб</del><ins>ряд обращений</ins>" in rendered.html
+    assert "~~46 жалоб~~ **ряд обращений**" in rendered.markdown
+    assert "<script>" not in rendered.markdown
+    channels = {kind: build_channel(AlertChannel(kind, kind, {"to": ["a@b.c"]}), tmp_path)
+                for kind in ("email", "telegram", "webhook")}
+    (mail,) = compose(channels["email"], rendered)
+    assert mail["subject"] == "steppewatch — rights-changes: 2 changes (run r2)"
+    (telegram,) = compose(channels["telegram"], rendered)
+    assert "&lt;script&gt;" in telegram["text"] and 'href="#"' in telegram["text"]
+    assert "the page answers 404 Not Found" in telegram["text"]
+    (hook,) = compose(channels["webhook"], rendered)
+    assert "&lt;script&gt;" in hook["text"] and "2 words removed, 2 added" in hook["text"]
+    assert json.loads(rendered.json)["changes"][1]["reason"] == "http_404"

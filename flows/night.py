@@ -38,6 +38,7 @@ from flows.processes import exit_with_parent
 from flows.recovery import recover_runs, stage_orphans
 from flows.settings import Settings, load_settings
 from flows.tagging.labelling import load_tagger
+from flows.telegram_changes import record_telegram_changes
 from flows.verify import verify_archive
 from warehouse.connection import open_readonly, open_warehouse, within_memory_budget
 from warehouse.load import SourceRun, load_run
@@ -209,6 +210,7 @@ def load_staged(ctx: RunContext, outcomes: list[SourceOutcome]) -> dict[str, int
     with open_warehouse(ctx.data_dir) as con:
         new = load_run(con, ctx.run_id, ctx.run_dir, runs, on_statement=crash_point)
         record_changes(con, ctx.run_id, ctx.run_dir)  # what the revisits found
+        record_telegram_changes(con, ctx.run_id)  # what channels' pages showed again
         return new
 
 

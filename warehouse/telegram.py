@@ -15,3 +15,12 @@ def telegram_mentions(con: duckdb.DuckDBPyConnection, article_id: str) -> list[d
     cursor = con.execute(statement("telegram/mentions"), {"article_id": article_id})
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def telegram_checks(con: duckdb.DuckDBPyConnection, run_id: str) -> list[dict[str, Any]]:
+    """What the run's preview pages showed of posts stored before: article_checks rows
+    (article_id, state, reason, http_status, capture_id, final_capture_id, text_sha1,
+    title), present or gone (deleted)."""
+    cursor = con.execute(statement("telegram/checks"), {"run_id": run_id})
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

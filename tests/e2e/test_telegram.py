@@ -140,6 +140,16 @@ def test_second_night_notices_the_edit_and_the_deletion(nights: dict) -> None:
         order by a.url""")
     assert changes == [("https://t.me/kaktus_mediakg/48231", "edited"),
                        ("https://t.me/kaktus_mediakg/48240", "deleted")]
+    tracked = query(nights, """
+        select a.url, c.kind from story_changes c join articles a using (article_id)
+        order by a.url, c.kind""")
+    assert tracked == [("https://t.me/kaktus_mediakg/48231", "edited"),
+                       ("https://t.me/kaktus_mediakg/48231", "headline")]
+    checks = dict(query(nights, """
+        select a.url, k.state || coalesce(':' || k.reason, '') from article_checks k
+        join articles a using (article_id) where a.url like 'https://t.me/kaktus_mediakg/%'"""))
+    assert checks["https://t.me/kaktus_mediakg/48240"] == "gone:deleted"  # removed if again
+    assert checks["https://t.me/kaktus_mediakg/48213"] == "present"
 
 
 def test_the_channels_pages_are_archived(nights: dict) -> None:

@@ -72,6 +72,33 @@ def test_torture_prevention_vocabulary_counts_as_torture(tagger: Tagger) -> None
     assert topics(tagger, metaphor, "ru") == []
 
 
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        # a hunger strike inside detention is a protest (LABELS.md)
+        ("ky", "Жети абакта соттолгондор ачкачылык кармап жатышат. Ачкачылык кармагандар "
+         "кармоо шарттарын жакшыртууну талап кылышты.", ["protest"]),
+        # Kazakh in Latin script: the police as actors, then only as the source of a crash
+        ("kk", "Almatyda polıtsııa belsendilerdi ustady. Polıtsııa qyzmetkerleri olardy "
+         "bólimshege alyp ketti.", ["police"]),
+        ("kk", "Qaraǵandy oblysy polıtsııa departamenti taratqan málimetke sensek, 6 avtokólik "
+         "soǵylǵan. Qaraǵandy oblysynyń polıtsııa departamenti kólik júrgizýshilerden "
+         "erejeni saqtaýdy suraıdy.", []),
+        # advocacy against torture, in one sentence
+        ("kk", "Құқық қорғаушылар азаптауға қарсы коалицияның баяндамасын ұсынды.", ["torture"]),
+        # the Interior Ministry as the source of a crash report
+        ("tg", "Дар садама се нафар ҷон бохтанд. Тибқи иттилои Вазорати корҳои дохилӣ, ронанда "
+         "ба хатти муқобил баромадааст. Бино ба маълумоти Вазорати корҳои дохилии ҷумҳурӣ, "
+         "садама шаб рух дод.", []),
+    ],
+)
+def test_vocabulary_classes_from_the_real_text_set(
+    tagger: Tagger, lang: str, text: str, expected: list[str]
+) -> None:
+    filler = " Ҳаво гарм буд." if lang == "tg" else " Aýa raıy jyly boldy."
+    assert topics(tagger, text + filler * 40, lang) == expected  # no brief: two sentences
+
+
 def test_context_boosted_to_zero_must_match_but_does_not_score() -> None:
     def tag(query: str) -> list[str]:
         toml = f"[topics.t]\nmin_score = 2\n[topics.t.queries]\nru = '{query}'\n"

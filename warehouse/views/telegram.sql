@@ -45,3 +45,8 @@ UNION ALL
  QUALIFY row_number() OVER (PARTITION BY a.article_id ORDER BY r.started_at) = 1);
 
 COMMENT ON VIEW telegram_changes IS 'Telegram posts that changed when their page was seen again: edited (another text, or newly marked edited; versions by text_sha1) or deleted (first night a page no longer showed it).';
+COMMENT ON COLUMN telegram_links.article_id IS 'The post (an article of a Telegram source)';
+COMMENT ON COLUMN telegram_links.linked_url IS 'A link the post carries (canonical: tracking parameters dropped)';
+COMMENT ON COLUMN telegram_links.linked_article_id IS 'The stored story the link names, if any';
+COMMENT ON COLUMN telegram_links.linked_source_id IS 'The source of that story';
+COMMENT ON COLUMN telegram_changes.kind IS 'edited (another text, or newly marked edited) or deleted (no longer on its page)';

@@ -1,8 +1,9 @@
-"""Stories that change or vanish, across three nights of one outlet (kloop) on the replay web
-as it changes (tests/replay/changed, then tests/replay/changed-later over it): edits,
-a new headline, takedowns by 404, by a redirect to the home page and by a "page not found"
-page answered 200, and a story down for one check only. Without Prefect (flows.run_night),
-real Scrapy on loopback, real DuckDB, alerts to the file channel and a webhook on loopback."""
+"""Stories that change or vanish, across four nights of one outlet (kloop) on the replay web
+as it changes (tests/replay/changed, then changed-later and restored over it): edits, a new
+headline, takedowns by 404, by a redirect to the home page and by a "page not found" page
+answered 200, a story down for one check only, and a takedown undone. Without Prefect
+(flows.run_night), real Scrapy on loopback, real DuckDB, alerts to the file channel and a
+webhook on loopback."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from warehouse.connection import WAREHOUSE_FILE
 
 CHANGED = ROOT / "tests" / "replay" / "changed"
 LATER = ROOT / "tests" / "replay" / "changed-later"
+RESTORED = ROOT / "tests" / "replay" / "restored"
 BLOG = "https://kloop.kg/blog/2026/11/"
 EDITED = BLOG + "17/ntspp-v-sizo-i-koloniyah-prodolzhayut-fiksirovat-zhaloby-na-pytki/"
 RETITLED = BLOG + "26/kyrgyzskiy-film-shamal-poluchil-priz-v-talline/"
@@ -35,10 +37,12 @@ SOFT_404 = BLOG + "21/mobilnyy-operator-zapuskaet-novogodnyuyu-aktsiyu/"
 OUTAGE = BLOG + "03/v-bishkeke-zaderzhali-uchastnikov-aktsii-protiv-vyrubki-derevyev/"
 BOILERPLATE = BLOG + "02/abdysh-ata-podal-protest-na-rezultat-matcha-s-dordoem/"
 # The replay's states and the clock of each night: a week apart (every story is due), then
-# a day (the stories found gone are checked again at once).
+# a day (the stories found gone are checked again at once), then a day (a story removed a
+# day ago is due again).
 NIGHTS = (((), "2026-11-28T03:00:00+00:00"),
           ((CHANGED,), "2026-12-05T03:00:00+00:00"),
-          ((CHANGED, LATER), "2026-12-06T03:00:00+00:00"))
+          ((CHANGED, LATER), "2026-12-06T03:00:00+00:00"),
+          ((CHANGED, LATER, RESTORED), "2026-12-07T03:00:00+00:00"))
 HOOK_ENV = "STEPPEWATCH_TEST_CHANGES_HOOK"
 
 
@@ -88,10 +92,11 @@ def changes(data: Path) -> list[tuple]:
 
 
 def test_each_change_is_found_once_on_the_right_night(nights: dict) -> None:
-    _first, second, third = nights["runs"]
+    _first, second, third, fourth = nights["runs"]
     found = [(url, kind, reason, run) for url, kind, reason, run, _e in changes(nights["data"])]
     assert found == [
         (GONE_404, "removed", "http_404", third),
+        (GONE_404, "restored", None, fourth),
         (REDIRECTED, "removed", "redirected", third),
         (EDITED, "edited", None, second),
         (SOFT_404, "removed", "soft_404", third),
@@ -101,11 +106,13 @@ def test_each_change_is_found_once_on_the_right_night(nights: dict) -> None:
 
 def test_each_change_carries_its_archived_evidence(nights: dict) -> None:
     data = nights["data"]
-    _first, second, third = nights["runs"]
+    _first, second, third, fourth = nights["runs"]
     evidence = {(url, kind): json.loads(e) for url, kind, _r, _run, e in changes(data)}
     answers = {key: [(e["run_id"], e["url"], e["http_status"]) for e in items]
                for key, items in evidence.items()}
     assert answers[(GONE_404, "removed")] == [(second, GONE_404, 404), (third, GONE_404, 404)]
+    assert answers[(GONE_404, "restored")] == [(third, GONE_404, 404),
+                                                (fourth, GONE_404, 304)]  # as it was
     assert answers[(REDIRECTED, "removed")] == [
         (second, REDIRECTED, 301), (second, "https://kloop.kg/", 200),
         (third, REDIRECTED, 301), (third, "https://kloop.kg/", 200)]
@@ -153,7 +160,7 @@ def test_boilerplate_and_whitespace_changes_are_not_an_edit(nights: dict) -> Non
 
 
 def test_unchanged_stories_are_asked_for_conditionally(nights: dict) -> None:
-    _first, second, _third = nights["runs"]
+    _first, second, _third, _fourth = nights["runs"]
     rows = query(nights["data"], "select a.url, k.state, k.http_status from article_checks k "
                                  "join articles a using (article_id) where k.run_id = $run",
                  {"run": second})
@@ -166,27 +173,29 @@ def test_unchanged_stories_are_asked_for_conditionally(nights: dict) -> None:
 
 def test_each_change_of_a_matched_story_is_alerted_once_per_channel(nights: dict) -> None:
     data = nights["data"]
-    _first, second, third = nights["runs"]
+    _first, second, third, fourth = nights["runs"]
     delivered = query(data, "select d.channel, a.url, c.kind, d.run_id from alert_deliveries d "
                             "join story_changes c on c.change_id = d.article_id "
                             "join articles a on a.article_id = c.article_id "
                             "where d.rule = 'all-topics.changes' order by all")
-    expected = [(GONE_404, "removed", third), (REDIRECTED, "removed", third),
+    expected = [(GONE_404, "removed", third), (GONE_404, "restored", fourth),
+                (REDIRECTED, "removed", third),
                 (EDITED, "edited", second)]  # the headline and the soft 404: unmatched stories
     assert delivered == sorted([(channel, *row) for channel in ("file", "hook")
                                 for row in expected])
     assert query(data, "select channel, count(*) from alert_outbox where rule = "
                        "'all-topics.changes' and status = 'sent' group by all order by all") == [
-        ("file", 2), ("hook", 2)]
+        ("file", 3), ("hook", 3)]
     posts = [text for text in nights["posts"] if "all-topics-changes" in text]
-    assert len(posts) == 2
+    assert len(posts) == 3
     assert "Text edited" in posts[0] and "Removed" not in posts[0]
     assert posts[1].count("Removed") == 2 and "404 Not Found" in posts[1]
+    assert "Restored" in posts[2] and "Removed" not in posts[2]
 
 
 def test_the_reports_show_the_words_changed_and_the_removals(nights: dict) -> None:
     reports = nights["data"] / "reports"
-    _first, second, third = nights["runs"]
+    _first, second, third, _fourth = nights["runs"]
     edit = (reports / f"{second}-all-topics-changes.md").read_text("utf-8")
     assert "## Text edited:" in edit and "~~46~~ **ряд**" in edit
     removal = (reports / f"{third}-all-topics-changes.md").read_text("utf-8")
@@ -199,12 +208,13 @@ def test_the_reports_show_the_words_changed_and_the_removals(nights: dict) -> No
 def test_the_story_page_lists_the_changes_with_their_archived_answers(nights: dict) -> None:
     data = nights["data"]
     ((removed_id, evidence),) = query(data, "select c.article_id, c.evidence from story_changes c "
-                                            "join articles a using (article_id) where a.url = $url",
-                                      {"url": GONE_404})
+                                            "join articles a using (article_id) where a.url = $url "
+                                            "and c.kind = 'removed'", {"url": GONE_404})
     client = TestClient(create_app(load_settings(CONFIG, data)))
     page = client.get(f"/stories/{removed_id}").text
     section = page[page.index('<section class="found-changes"'):]
     assert "removed" in section and "the page answers 404 Not Found" in section
+    assert "restored" in section  # and back a day later
     for capture in json.loads(evidence):
         assert f'href="/archive/{capture["capture_id"]}">HTTP 404</a>' in section
         assert client.get(f"/archive/{capture['capture_id']}").status_code == 200

@@ -36,6 +36,7 @@ from crawlers.staging import (
 )
 from crawlers.urls import canonical_url
 from crawlers.warc import capture_row, iter_responses, read_response
+from flows.changes import record_changes
 from flows.extract import extract_source
 from flows.tagging.staged import tag_source
 from flows.tagging.tagger import Tagger
@@ -109,6 +110,7 @@ def recover_runs(data_dir: Path, current_run: str, tagger: Tagger,
         runs = complete_staging(run_dir, data_dir, tagger, languages)
         with open_warehouse(data_dir) as con:
             load_run(con, run_id, run_dir, runs)
+            record_changes(con, run_id, run_dir)  # what its revisits found
             finish_run(con, run_id, "recovered", None)
     return run_ids
 

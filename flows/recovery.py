@@ -40,6 +40,7 @@ from flows.changes import record_changes
 from flows.extract import extract_source
 from flows.tagging.staged import tag_source
 from flows.tagging.tagger import Tagger
+from flows.telegram_changes import record_telegram_changes
 from warehouse.connection import open_warehouse
 from warehouse.crawl_state import orphan_captures
 from warehouse.load import SourceRun, load_run
@@ -111,6 +112,7 @@ def recover_runs(data_dir: Path, current_run: str, tagger: Tagger,
         with open_warehouse(data_dir) as con:
             load_run(con, run_id, run_dir, runs)
             record_changes(con, run_id, run_dir)  # what its revisits found
+            record_telegram_changes(con, run_id)  # what channels' pages showed again
             finish_run(con, run_id, "recovered", None)
     return run_ids
 

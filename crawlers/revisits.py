@@ -49,7 +49,8 @@ _SITE_SUFFIX = re.compile(r"\s+[–—|-]\s+.*$")
 def add_revisit_middlewares(settings: Settings) -> None:
     """Register both middlewares beside the project's own (crawlers/settings.py)."""
     downloader = settings.getdict("DOWNLOADER_MIDDLEWARES")
-    downloader["crawlers.revisits.ConditionalRevisits"] = 700  # before the archive (650)
+    # Nearer the download than the archive (650), which thus records the request as sent.
+    downloader["crawlers.revisits.ConditionalRevisits"] = 700
     settings.set("DOWNLOADER_MIDDLEWARES", downloader, priority="cmdline")
     spider = settings.getdict("SPIDER_MIDDLEWARES")
     spider["crawlers.revisits.RevisitOutcomes"] = 60  # after HttpErrorMiddleware (50)

@@ -100,20 +100,16 @@ class ChangeReport:
 
 def markdown_diff(parts: list[DiffPart]) -> str:
     """A word diff on one Markdown line: removed words ~~struck~~, added words **bold**,
-    paragraph breaks as ¶ (whitespace stays outside the marks, so they render)."""
-    out = []
+    paragraph breaks as ¶. Whitespace stays outside the marks (so they render), and parts
+    meet at a space: the diff is by whole words, and a shortened run loses its edges."""
+    out = ""
     for kind, text in parts:
         core = " ".join(text.replace("\n", " ¶ ").split())
         if not core:
-            out.append(" ")
             continue
-        lead = " " if text[:1].isspace() else ""
-        tail = " " if text[-1:].isspace() else ""
         mark = {"removed": "~~", "added": "**"}.get(kind, "")
-        if mark and not lead and out and out[-1].endswith(("~~", "**")):
-            lead = " "  # removed words then their replacement: two marks, apart
-        out.append(f"{lead}{mark}{markdown_escape(core)}{mark}{tail}")
-    return "".join(out).strip()
+        out += (" " if out else "") + f"{mark}{markdown_escape(core)}{mark}"
+    return out
 
 
 def _env(autoescape: bool) -> Environment:

@@ -73,27 +73,37 @@ def _ids(*capture_ids: str | None) -> tuple[str, ...]:
 def changes_of(check: Check, known: dict[str, Any],
                texts: dict[tuple[str, str], str]) -> list[Change]:
     """What the check shows against what earlier runs knew (`known`: changes/history)."""
-    article = check.article_id
-    if check.state == "gone" and known["last_state"] == "gone" and not known["removed"]:
-        return [Change(article, "removed", _ids(known["last_capture_id"],
-                                                known["last_final_capture_id"],
-                                                check.capture_id, check.final_capture_id),
-                       previous_sha1=known["text_sha1"], previous_title=known["title"],
-                       reason=check.reason)]
+    if check.state == "gone":
+        return _removal(check, known)
     if check.state not in ("present", "not_modified"):
+        return []  # no answer: it neither confirms nor clears a removal
+    restored = [Change(check.article_id, "restored",
+                       _ids(known["last_capture_id"], known["last_final_capture_id"],
+                            check.capture_id, check.final_capture_id),
+                       previous_sha1=known["text_sha1"],
+                       new_sha1=check.text_sha1 or known["text_sha1"],
+                       previous_title=known["title"], new_title=check.title)]
+    return (restored if known["removed"] else []) + _edits(check, known, texts)
+
+
+def _removal(check: Check, known: dict[str, Any]) -> list[Change]:
+    """Gone on this check and the last answered one, and not removed already: removed."""
+    if known["last_state"] != "gone" or known["removed"]:
         return []
-    found: list[Change] = []
-    now_at = check.final_capture_id or check.capture_id
-    if known["removed"]:
-        found.append(Change(article, "restored",
-                            _ids(known["last_capture_id"], known["last_final_capture_id"],
-                                 check.capture_id, now_at),
-                            previous_sha1=known["text_sha1"],
-                            new_sha1=check.text_sha1 or known["text_sha1"],
-                            previous_title=known["title"], new_title=check.title))
+    return [Change(check.article_id, "removed",
+                   _ids(known["last_capture_id"], known["last_final_capture_id"],
+                        check.capture_id, check.final_capture_id),
+                   previous_sha1=known["text_sha1"], previous_title=known["title"],
+                   reason=check.reason)]
+
+
+def _edits(check: Check, known: dict[str, Any],
+           texts: dict[tuple[str, str], str]) -> list[Change]:
+    """A new text (boilerplate aside) and a new headline, against the last ones seen."""
     if check.state != "present" or not check.text_sha1:
-        return found
-    evidence = _ids(known["capture_id"], now_at)
+        return []
+    article, found = check.article_id, []
+    evidence = _ids(known["capture_id"], check.final_capture_id or check.capture_id)
     old, new = texts.get((article, known["text_sha1"])), texts.get((article, check.text_sha1))
     if old is not None and new is not None and article_text(old) != article_text(new):
         found.append(Change(article, "edited", evidence, known["text_sha1"], check.text_sha1,

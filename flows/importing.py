@@ -121,13 +121,13 @@ def read_files(files: Iterable[Path], bad: list[str]) -> Iterator[ImportedPage]:
 
 
 def source_of(url: str, sources: list[Source]) -> Source | None:
-    """The source whose hosts the URL is on (a mobile or www variant counts)."""
+    """The source whose hosts the URL is on (a mobile or www variant counts); of editions
+    sharing a host (24.kg and its English section), the one whose pattern accepts it."""
     host = urlsplit(canonical_url(url)).hostname or ""
-    for source in sources:
-        if host in source.hosts or f"www.{host}" in source.hosts \
-                or host.removeprefix("www.") in source.hosts:
-            return source
-    return None
+    on_host = [s for s in sources if host in s.hosts or f"www.{host}" in s.hosts
+               or host.removeprefix("www.") in s.hosts]
+    matching = [s for s in on_host if article_url(url, s.hosts, s.is_article_url)]
+    return (matching or on_host or [None])[0]
 
 
 def stored_url(url: str, source: Source) -> str:

@@ -37,7 +37,8 @@ REASONS = {"http_404": "the page answers 404 Not Found",
            "http_410": "the page answers 410 Gone",
            "redirected": "the page redirects to a page that is not the story (home or section)",
            "soft_404": "the page answers 200 with a page that says it was not found",
-           "no_article": "the page answers 200 but holds no story text any more"}
+           "no_article": "the page answers 200 but holds no story text any more",
+           "deleted": "the channel no longer shows the post"}
 LABELS = {"edited": "Text edited", "headline": "Headline changed", "removed": "Removed",
           "restored": "Restored"}
 CHAT_LIMIT = 3900

@@ -35,6 +35,16 @@ WITH page AS (
     FROM article_topics
     WHERE article_id IN (SELECT article_id FROM page)
     GROUP BY article_id
+), texts AS (
+    -- Joined on published_at too, whose range in the page prunes the scan of the texts
+    -- (rows are stored about in time order); the page's undated rows on their own.
+    SELECT x.article_id, x.title, x.description, x.url, x.text
+    FROM page JOIN articles x ON x.article_id = page.article_id
+                             AND x.published_at = page.published_at
+    UNION ALL
+    SELECT x.article_id, x.title, x.description, x.url, x.text
+    FROM (SELECT article_id FROM page WHERE published_at IS NULL) undated
+    JOIN articles x ON x.article_id = undated.article_id
 ), places AS (
     SELECT * FROM article_places WHERE article_id IN (SELECT article_id FROM page)
 )
@@ -48,7 +58,7 @@ SELECT page.article_id, page.source_id, s.name AS outlet,
        c.fetched_at, x.text
 FROM page
 JOIN sources s USING (source_id)
-JOIN articles x USING (article_id)
+JOIN texts x USING (article_id)
 LEFT JOIN captures c ON c.capture_id = page.capture_id
 LEFT JOIN places p ON p.article_id = page.article_id
 LEFT JOIN tags t ON t.article_id = page.article_id

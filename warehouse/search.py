@@ -117,15 +117,20 @@ def refresh_search_index(con: duckdb.DuckDBPyConnection,
 
 def _pending(con: duckdb.DuckDBPyConnection, ids: list[str], signatures: list[str]
              ) -> Iterator[IndexDoc]:
-    """The rows of the pending statement just run on `con` as index documents; their ids and
-    signatures are collected for the bookkeeping."""
-    while batch := con.fetchmany(BATCH):
-        for (article_id, title, text, language, source_id, outlet, countries, topics, day,
-             url, signature) in batch:
-            ids.append(article_id)
-            signatures.append(signature)
-            yield IndexDoc(article_id, title, text, language, (source_id, outlet),
-                           tuple(countries), tuple(topics), day, url, outlet)
+    """The rows of the pending statement just run on `con` as index documents, with their
+    texts read batch by batch by rowid on a second cursor; their ids and signatures are
+    collected for the bookkeeping."""
+    with con.cursor() as texts:
+        while batch := con.fetchmany(BATCH):
+            found = dict(texts.execute(statement("search/texts"), {
+                "first": batch[0][-1], "last": batch[-1][-1]}).fetchall())
+            for (article_id, title, language, source_id, outlet, countries, topics, day, url,
+                 signature, rid) in batch:
+                ids.append(article_id)
+                signatures.append(signature)
+                yield IndexDoc(article_id, title, found.get(rid), language,
+                               (source_id, outlet), tuple(countries), tuple(topics), day, url,
+                               outlet)
 
 
 def reindex(con: duckdb.DuckDBPyConnection) -> IndexRefresh:

@@ -11,15 +11,12 @@ import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import duckdb
 import pytest
 
 from tests.helpers import BIN, DEMO_TABLES, SITES, free_port, run_cli
 from warehouse.connection import WAREHOUSE_FILE
-
-CHROMIUM = "/usr/bin/chromium"
 
 # pytest-xdist's workers start with COLUMNS=80 and LINES=24 in the environment. The CLI's
 # Rich consoles, made when flows.cli is first imported (after this file), would keep 80
@@ -91,11 +88,3 @@ def full_demo(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureR
                                           "after_first": after_first}))
     return {"data": data, **json.loads(record.read_text())}
 
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
-    """pytest-playwright launches Debian's chromium (Playwright's own download cannot work
-    here); without it the browser tests are skipped (`make browser` installs it)."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (make browser)")
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": ["--no-sandbox"]}

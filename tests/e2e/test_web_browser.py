@@ -1,6 +1,10 @@
-"""The workspace in a real browser (pytest-playwright on Debian's chromium) against the real
+"""The workspace in a real browser (Playwright driving Debian's chromium) against the real
 `steppewatch web` process: filters and permalinks, highlights, the hostile archived page,
-a correction sent twice, and the exports opened in DuckDB."""
+a correction sent twice, and the exports opened in DuckDB.
+
+The browser lives for this module only: Playwright's sync API runs an event loop in the
+thread while it is open, which would break later tests of the same worker that run their
+own (pytest-playwright keeps one open for the whole session, hence not used)."""
 
 from __future__ import annotations
 
@@ -13,11 +17,31 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from playwright.sync_api import Page, Request, expect
+from playwright.sync_api import Browser, Page, Request, expect, sync_playwright
 
 from tests.helpers import BIN, CONFIG, MALICIOUS_TITLE, free_port
 from tests.workspace_data import build_workspace_warehouse
 from warehouse.connection import open_readonly
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
+                                reason="Debian's chromium is not installed (make browser)")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                              args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(accept_downloads=True)
+    yield context.new_page()
+    context.close()
 
 
 @pytest.fixture(scope="module")

@@ -117,12 +117,10 @@ def list_stories(con: duckdb.DuckDBPyConnection, story_filter: StoryFilter,
     """One page of the stories the filter selects, newest first, each with its tags.
     `ids`: the articles a search found (None: no search)."""
     params = story_filter.params(ids)
+    total = con.execute(statement("stories/count"), params).fetchone()[0]
     cursor = con.execute(statement("stories/list"), {**params, "offset": offset,
                                                       "limit": limit})
-    found = _dicts(cursor)  # each row carries the selection's total (stories/list)
-    total = found[0]["total"] if found else \
-        con.execute(statement("stories/count"), params).fetchone()[0]
-    rows = [StoryRow(**{k: v for k, v in row.items() if k != "total"}) for row in found]
+    rows = [StoryRow(**row) for row in _dicts(cursor)]
     return StoryPage(with_tags(con, rows), total, offset, limit)
 
 
@@ -130,8 +128,7 @@ def story_rows(con: duckdb.DuckDBPyConnection, story_filter: StoryFilter,
                ids: list[str] | None = None) -> duckdb.DuckDBPyRelation:
     """The filter's whole result as a relation (for exports), newest first."""
     params = {**story_filter.params(ids), "offset": 0, "limit": EXPORT_LIMIT}
-    relation = con.sql(statement("stories/list"), params=params)
-    return relation.project(", ".join(f'"{c}"' for c in relation.columns if c != "total"))
+    return con.sql(statement("stories/list"), params=params)
 
 
 def with_tags(con: duckdb.DuckDBPyConnection, rows: list[StoryRow]) -> list[StoryRow]:

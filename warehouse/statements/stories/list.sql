@@ -7,11 +7,9 @@
 -- joined to their topics, places, capture and text (the view would aggregate the topics
 -- and join the places of every article first: seconds at 100,000 articles). Every article
 -- has its capture (the load step stores it first; `steppewatch verify` checks it).
--- `total`: how many stories the filters select, on every row (one pass instead of a second
--- statement; stories/count answers for a page past the end, which has no row).
 WITH page AS (
     SELECT a.article_id, a.source_id, a.capture_id, a.language, a.published_at,
-           a.extracted_at AS first_seen_at, count(*) OVER () AS total
+           a.extracted_at AS first_seen_at
     FROM articles a
     JOIN sources s USING (source_id)
     WHERE ($matched_only = false OR a.article_id IN (SELECT article_id FROM article_topics))
@@ -57,7 +55,7 @@ SELECT page.article_id, page.source_id, s.name AS outlet,
        timezone('Asia/Almaty', coalesce(page.published_at, page.first_seen_at))::DATE AS day,
        x.title, x.description, x.url,
        coalesce(t.topics, []::VARCHAR[]) AS topics, t.top_score, page.capture_id,
-       c.fetched_at, x.text, page.total
+       c.fetched_at, x.text
 FROM page
 JOIN sources s USING (source_id)
 JOIN texts x USING (article_id)

@@ -99,11 +99,20 @@ def refresh_search_index(con: duckdb.DuckDBPyConnection,
         con.execute(statement("search/indexed_forget"), {"ids": None})
     check_all = since is None or not exists(path) or con.execute(
         statement("search/index_touched"), {"since": since}).fetchone()[0]
-    gone = [row[0] for row in con.execute(statement("search/index_gone")).fetchall()]
     ids: list[str] = []
     signatures: list[str] = []
+    gone: list[str] = []
+
+    def removed() -> list[str]:
+        """Articles indexed but no longer stored; when only new ones were looked for, the
+        counts say whether there are any (articles = indexed - removed + new)."""
+        indexed, stored = con.execute(statement("search/counts")).fetchone()
+        if check_all or indexed - (stored - len(ids)) > 0:
+            gone.extend(row[0] for row in con.execute(statement("search/index_gone")).fetchall())
+        return gone
+
     con.execute(statement("search/index_pending"), {"all": check_all})
-    added = update(path, _pending(con, ids, signatures), gone)
+    added = update(path, _pending(con, ids, signatures), removed)
     if on_step:
         on_step("index")
     with transaction(con):
@@ -145,7 +154,7 @@ def reindex(con: duckdb.DuckDBPyConnection) -> IndexRefresh:
         ids: list[str] = []
         signatures: list[str] = []
         con.execute(statement("search/index_pending"), {"all": True})
-        added = update(fresh, _pending(con, ids, signatures), [])
+        added = update(fresh, _pending(con, ids, signatures), list)
         swap_in(fresh, path)
         con.execute(statement("search/indexed_record"), {"ids": ids, "signatures": signatures})
         con.execute(statement("search/refresh_done"), {

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -113,19 +113,20 @@ def exists(path: Path) -> bool:
     return (path / "meta.json").is_file()
 
 
-def update(path: Path, added: Iterable[IndexDoc], removed: Iterable[str]) -> int:
-    """Replace the documents of `added`, drop those of `removed`, in one commit: until it,
-    readers see the index as it was, and a crash leaves it so. Returns how many were added."""
+def update(path: Path, added: Iterable[IndexDoc], removed: Callable[[], list[str]]) -> int:
+    """Replace the documents of `added`, then drop those `removed()` names (asked once
+    `added` is read), in one commit: until it, readers see the index as it was, and a crash
+    leaves it so. Returns how many were added."""
     index = create(path)
     writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
     count = 0
     try:
-        for article_id in removed:
-            writer.delete_documents_by_term("article_id", article_id)
         for doc in added:
             writer.delete_documents_by_term("article_id", doc.article_id)  # a changed article
             writer.add_document(to_document(doc))
             count += 1
+        for article_id in removed():  # none of them was just added
+            writer.delete_documents_by_term("article_id", article_id)
         writer.commit()
     except BaseException:
         writer.rollback()

@@ -157,3 +157,13 @@ def test_retagged_articles_are_replaced(tmp_path: Path) -> None:
         refresh = refresh_search_index(con)
     assert refresh.added == 1
     assert found(tmp_path, "милиция", topic="protest") == ["a-ky"]
+
+
+def test_a_night_drops_removed_articles(tmp_path: Path) -> None:
+    build_search_warehouse(tmp_path)
+    with open_warehouse(tmp_path) as con:
+        con.execute("DELETE FROM articles WHERE article_id = 'a-tg'")
+        add_article(con, "a-new", "a-kk", "Жаңа", "Ереуілге шыққан жұмысшылар ұсталды.")
+        refresh = refresh_search_index(con)
+    assert (refresh.added, refresh.removed, refresh.documents) == (1, 1, 6)
+    assert found(tmp_path, "шиканча") == []

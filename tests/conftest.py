@@ -15,8 +15,14 @@ from collections.abc import Iterator
 import duckdb
 import pytest
 
-from tests.helpers import BIN, DEMO_TABLES, SITES, free_port, run_cli
+from crawlers.sources import load_sources
+from tests.helpers import BIN, CONFIG, DEMO_TABLES, SITES, free_port, run_cli
 from warehouse.connection import WAREHOUSE_FILE
+
+# The full demo replays every outlet's web site; the Telegram channels (a crawl process each
+# per night, a third of the demo's time) have their own two-night test, test_telegram.py.
+WEB_SOURCES = [arg for source in load_sources(CONFIG / "sources.toml")
+               if source.family != "telegram" for arg in ("--source", source.id)]
 
 # pytest-xdist's workers start with COLUMNS=80 and LINES=24 in the environment. The CLI's
 # Rich consoles, made when flows.cli is first imported (after this file), would keep 80
@@ -65,8 +71,9 @@ def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def full_demo(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> dict:
-    """`steppewatch demo` over every outlet, run twice on one data folder, as a user runs it:
-    the data folder, both runs' output and the row counts after the first. Built once per
+    """`steppewatch demo` over every outlet's web site, run twice on one data folder, as a
+    user runs it: the data folder, both runs' output and the row counts after the first.
+    Built once per
     test run, under a lock, by whichever xdist worker (or the only process) asks first, and
     shared read-only by every test that reads a full demo: copy the folder with
     shutil.copytree to change anything."""
@@ -79,11 +86,11 @@ def full_demo(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureR
         fcntl.flock(lock, fcntl.LOCK_EX)  # the others wait here while one builds it
         if not record.exists():
             env = {"PREFECT_API_URL": request.getfixturevalue("prefect_api")}
-            first = run_cli(["--data", str(data), "demo"], env=env)
+            first = run_cli(["--data", str(data), "demo", *WEB_SOURCES], env=env)
             with duckdb.connect(str(data / WAREHOUSE_FILE), read_only=True) as con:
                 after_first = {t: con.execute(f"select count(*) from {t}").fetchone()[0]
                                for t in DEMO_TABLES}
-            second = run_cli(["--data", str(data), "demo"], env=env)
+            second = run_cli(["--data", str(data), "demo", *WEB_SOURCES], env=env)
             record.write_text(json.dumps({"first": first.stdout, "second": second.stdout,
                                           "after_first": after_first}))
     return {"data": data, **json.loads(record.read_text())}

@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.sql import statement
+from warehouse.sql import records, statement
 
 
 @dataclass(frozen=True)
@@ -44,10 +44,6 @@ class Change:
     reason: str | None = None
 
 
-def _dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
 
 def run_started(con: duckdb.DuckDBPyConnection, run_id: str) -> datetime:
     return con.execute(statement("changes/run_started"), {"run_id": run_id}).fetchone()[0]
@@ -55,7 +51,7 @@ def run_started(con: duckdb.DuckDBPyConnection, run_id: str) -> datetime:
 
 def run_checks(con: duckdb.DuckDBPyConnection, run_id: str) -> list[dict[str, Any]]:
     """What each revisit of the run found: first answer, extracted capture, error."""
-    return _dicts(con.execute(statement("changes/run_checks"), {"run_id": run_id}))
+    return records(con.execute(statement("changes/run_checks"), {"run_id": run_id}))
 
 
 def revisit_extracts(con: duckdb.DuckDBPyConnection, run_id: str,
@@ -64,7 +60,7 @@ def revisit_extracts(con: duckdb.DuckDBPyConnection, run_id: str,
     files = sorted(str(p) for p in run_dir.glob("*/extracted.jsonl") if p.stat().st_size)
     if not files:
         return {}
-    rows = _dicts(con.execute(statement("changes/revisit_extracts"),
+    rows = records(con.execute(statement("changes/revisit_extracts"),
                               {"run_id": run_id, "files": files}))
     return {row["capture_id"]: row for row in rows}
 
@@ -75,7 +71,7 @@ def history(con: duckdb.DuckDBPyConnection, run_id: str,
     whether it stands removed."""
     if not article_ids:
         return {}
-    rows = _dicts(con.execute(statement("changes/history"),
+    rows = records(con.execute(statement("changes/history"),
                               {"run_id": run_id, "ids": ",".join(article_ids)}))
     return {row["article_id"]: row for row in rows}
 
@@ -91,13 +87,13 @@ def version_texts(con: duckdb.DuckDBPyConnection,
 
 def evidence(con: duckdb.DuckDBPyConnection, capture_ids: tuple[str, ...]) -> list[dict]:
     """The archived answers behind a change, in fetch order, as JSON-ready dicts."""
-    rows = _dicts(con.execute(statement("changes/evidence"), {"ids": ",".join(capture_ids)}))
+    rows = records(con.execute(statement("changes/evidence"), {"ids": ",".join(capture_ids)}))
     return [{**row, "fetched_at": row["fetched_at"].isoformat()} for row in rows]
 
 
 def story_changes(con: duckdb.DuckDBPyConnection, article_id: str) -> list[dict[str, Any]]:
     """What revisits found in one story, oldest first, each with its evidence (a list)."""
-    rows = _dicts(con.execute(statement("changes/of_story"), {"article_id": article_id}))
+    rows = records(con.execute(statement("changes/of_story"), {"article_id": article_id}))
     return [{**row, "evidence": json.loads(row["evidence"])} for row in rows]
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.sql import statement
+from warehouse.sql import records, statement
 
 
 def seen_urls(con: duckdb.DuckDBPyConnection, now: datetime | None = None) -> list[str]:
@@ -26,9 +26,7 @@ def seen_urls(con: duckdb.DuckDBPyConnection, now: datetime | None = None) -> li
 def orphan_captures(con: duckdb.DuckDBPyConnection,
                     source_ids: list[str] | None = None) -> list[dict[str, Any]]:
     """Archived 2xx article responses that no article and no error accounts for."""
-    cursor = con.execute(statement("crawl/orphan_captures"), {"sources": source_ids})
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return records(con.execute(statement("crawl/orphan_captures"), {"sources": source_ids}))
 
 
 def url_validators(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:

@@ -9,7 +9,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.sql import statement
+from warehouse.sql import records, statement
 
 
 def source_overview(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -24,7 +24,7 @@ def source_runs(con: duckdb.DuckDBPyConnection, source_id: str,
 
 
 def run_history(con: duckdb.DuckDBPyConnection, limit: int = 200) -> list[dict[str, Any]]:
-    return _rows(con.execute(statement("history/runs"), {"limit": limit}))
+    return records(con.execute(statement("history/runs"), {"limit": limit}))
 
 
 def run_sources(con: duckdb.DuckDBPyConnection, run_id: str) -> list[dict[str, Any]]:
@@ -33,12 +33,8 @@ def run_sources(con: duckdb.DuckDBPyConnection, run_id: str) -> list[dict[str, A
 
 def _with_error_kinds(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Rows with `errors_by_kind` as a dict (stored as JSON text)."""
-    rows = _rows(cursor)
+    rows = records(cursor)
     for row in rows:
         row["errors_by_kind"] = json.loads(row.get("errors_by_kind") or "{}") or {}
     return rows
 
-
-def _rows(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -12,6 +12,9 @@ import re
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
+from typing import Any
+
+import duckdb
 
 PACKAGE = resources.files("warehouse")
 STATEMENTS = PACKAGE / "statements"
@@ -34,3 +37,9 @@ def statement(name: str) -> str:
     if path is None or not path.is_file():
         raise UnknownStatement(f"no statement {name!r} in warehouse/statements")
     return sql_file(path)
+
+
+def records(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """An executed statement's rows as dicts keyed by column name."""
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -11,7 +11,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.sql import statement
+from warehouse.sql import records, statement
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000  # an export of the current result holds at most this many stories
@@ -120,7 +120,7 @@ def list_stories(con: duckdb.DuckDBPyConnection, story_filter: StoryFilter,
     total = con.execute(statement("stories/count"), params).fetchone()[0]
     cursor = con.execute(statement("stories/list"), {**params, "offset": offset,
                                                       "limit": limit})
-    rows = [StoryRow(**row) for row in _dicts(cursor)]
+    rows = [StoryRow(**row) for row in records(cursor)]
     return StoryPage(with_tags(con, rows), total, offset, limit)
 
 
@@ -145,7 +145,7 @@ def with_tags(con: duckdb.DuckDBPyConnection, rows: list[StoryRow]) -> list[Stor
 
 def story_detail(con: duckdb.DuckDBPyConnection, article_id: str) -> StoryDetail | None:
     cursor = con.execute(statement("stories/one"), {"article_id": article_id})
-    found = _dicts(cursor)
+    found = records(cursor)
     if not found:
         return None
     row = found[0]
@@ -157,7 +157,7 @@ def story_detail(con: duckdb.DuckDBPyConnection, article_id: str) -> StoryDetail
 
 def story_versions(con: duckdb.DuckDBPyConnection, article_id: str) -> list[Version]:
     cursor = con.execute(statement("stories/versions"), {"article_id": article_id})
-    return [Version(**row) for row in _dicts(cursor)]
+    return [Version(**row) for row in records(cursor)]
 
 
 def neighbour_leads(con: duckdb.DuckDBPyConnection, story: StoryRow,
@@ -166,7 +166,7 @@ def neighbour_leads(con: duckdb.DuckDBPyConnection, story: StoryRow,
     cursor = con.execute(statement("stories/neighbours"), {
         "day": story.day, "days": days, "source_id": story.source_id,
         "article_id": story.article_id})
-    return _dicts(cursor)
+    return records(cursor)
 
 
 def filter_choices(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
@@ -176,7 +176,3 @@ def filter_choices(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, 
         choices[kind].append((value, label or value))
     return choices
 
-
-def _dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -30,7 +30,7 @@ from flows.alerts.report import (
     story_from_row,
 )
 from flows.settings import AlertChannel, AlertRule, Settings
-from warehouse.sql import statement
+from warehouse.sql import records, statement
 
 log = logging.getLogger("steppewatch.alerts")
 
@@ -59,10 +59,6 @@ class AlertResult:
 FETCH_ROWS = 500
 
 
-def _dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
 
 def _rule_params(rule: AlertRule) -> dict[str, Any]:
     return {"topics": list(rule.topics), "countries": list(rule.countries),
@@ -73,7 +69,7 @@ def new_matches(con: duckdb.DuckDBPyConnection, rule: AlertRule,
                 channel: str) -> Iterator[dict[str, Any]]:
     """The rule's new matches, each with its article's text. The texts are read FETCH_ROWS
     at a time, so thousands of matches never hold all their texts in memory at once."""
-    rows = _dicts(con.execute(statement("alerts/new_matches"),
+    rows = records(con.execute(statement("alerts/new_matches"),
                               {**_rule_params(rule), "rule": rule.name, "channel": channel}))
     for start in range(0, len(rows), FETCH_ROWS):
         batch = rows[start:start + FETCH_ROWS]
@@ -89,9 +85,9 @@ def rule_report(con: duckdb.DuckDBPyConnection, rule: AlertRule, channel: str, r
     """The rule's report of the stories not yet delivered to (nor claimed for) the channel.
     `base_url` ([web] base_url): where the workspace's story and archive pages are."""
     stories = [story_from_row(row) for row in new_matches(con, rule, channel)]
-    health = _dicts(con.execute(statement("health/run_health"), {"run_id": run_id}))
-    gaps = _dicts(con.execute(statement("health/coverage_gap_counts"), {"run_id": run_id}))
-    days = _dicts(con.execute(statement("alerts/topic_days"),
+    health = records(con.execute(statement("health/run_health"), {"run_id": run_id}))
+    gaps = records(con.execute(statement("health/coverage_gap_counts"), {"run_id": run_id}))
+    days = records(con.execute(statement("alerts/topic_days"),
                               {**_rule_params(rule), "end_day": now.date()}))
     report: Report = build_report(rule.name, list(rule.topics), run_id, stories, health, days,
                                   now, gaps, base_url)

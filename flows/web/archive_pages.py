@@ -6,7 +6,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from flows.web.archive_copy import archived_capture, raw_record
+from flows.web.archive_copy import ArchivedCapture, archived_capture, raw_record
 from flows.web.sanitise import ARCHIVE_FRAME_CSP, ARCHIVE_FRAME_SANDBOX, sanitised_page
 from flows.web.state import WebState
 
@@ -14,7 +14,7 @@ FRAME_HEADERS = {"content-security-policy": ARCHIVE_FRAME_CSP, "x-frame-options"
                  "cache-control": "private, max-age=3600"}
 
 
-def _capture(request: Request):  # noqa: ANN202 - ArchivedCapture | None
+def _capture(request: Request) -> ArchivedCapture | None:
     state: WebState = request.app.state.web
     with state.access.reading() as con:
         return archived_capture(con, state.data_dir, request.path_params["capture_id"])

@@ -4,6 +4,7 @@ topics' labels, the data folder and the settings."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -28,7 +29,7 @@ class WebState:
         return cls(settings, WarehouseAccess(settings.data_dir), Renderer(topics), topics)
 
     @property
-    def data_dir(self):  # noqa: ANN201 - a Path
+    def data_dir(self) -> Path:
         return self.settings.data_dir
 
     def corrections_of(self, con: duckdb.DuckDBPyConnection,

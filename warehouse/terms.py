@@ -136,7 +136,7 @@ class _English:
 
 _RUSSIAN = snowballstemmer.stemmer("russian").stemWord
 _ENGLISH = _English()
-_FORMS = {lang: Analyzer(lang) for lang in LANGUAGES}
+_FORMS = {lang: Analyzer(lang, kazakh_skeleton=False) for lang in LANGUAGES}
 
 
 def _is_latin(form: str) -> bool:

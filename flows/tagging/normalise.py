@@ -3,7 +3,8 @@
 A token's *form* is its casefolded spelling with ё→е, every apostrophe variant unified to
 ``'``, look-alike letters of the other script folded, (Uzbek only) Cyrillic
 transliterated to Latin and apostrophes dropped, and (Tajik only) ҷ ҳ қ ғ ӣ ӯ folded to the
-Russian-keyboard letters ч х к г и у that many Tajik texts use instead. Its *key* is the
+Russian-keyboard letters ч х к г и у that many Tajik texts use instead, and (Kazakh only)
+Cyrillic and every Latin spelling in use folded to one Latin skeleton. Its *key* is the
 form stemmed by Snowball for Russian and English, and the form itself for the other
 languages, whose inflection queries cover with prefixes.
 """
@@ -45,6 +46,31 @@ _UZ_LETTERS = {
     "ь": "", "э": "e", "ю": "yu", "я": "ya", "ё": "yo", "ў": "o'", "қ": "q", "ғ": "g'",
     "ҳ": "h", "ы": "i", "щ": "sh",
 }  # fmt: skip
+
+# Kazakh is written in Cyrillic and, more and more, in Latin: the 2018 alphabet (ı ý ǵ ń),
+# the 2021 one (ş ğ ñ ū ü), and transliterations (ǧ ŋ y for ы, w for ұ). Both scripts fold
+# to one skeleton, so one Cyrillic query finds every spelling: ұсталды = ūstaldy = ustaldy.
+# Pairs that only the 2018 and 2021 alphabets tell apart (ы/і, ұ/ү, қ/к) fold together.
+_KK_FOLD = str.maketrans({
+    "а": "a", "ә": "a", "б": "b", "в": "v", "г": "g", "ғ": "g", "д": "d", "е": "e",
+    "ж": "j", "з": "z", "и": "i", "й": "i", "і": "i", "к": "k", "қ": "q", "л": "l",
+    "м": "m", "н": "n", "ң": "n", "о": "o", "ө": "o", "п": "p", "р": "r", "с": "s",
+    "т": "t", "у": "u", "ұ": "u", "ү": "u", "ф": "f", "х": "h", "һ": "h", "ц": "s",
+    "ч": "ch", "ш": "sh", "щ": "sh", "ъ": "", "ы": "i", "ь": "", "э": "e", "ю": "iu",
+    "я": "ia", "ä": "a", "á": "a", "ǵ": "g", "ğ": "g", "ǧ": "g", "ı": "i", "ñ": "n",
+    "ń": "n", "ŋ": "n", "ö": "o", "ó": "o", "ş": "sh", "ç": "ch", "ū": "u", "ü": "u",
+    "ú": "u", "ý": "u", "w": "u", "y": "i", "é": "e", "\u0307": "", "'": "",
+})  # fmt: skip
+_KK_DIGRAPHS = (("zh", "j"), ("kh", "h"), ("ts", "s"))
+
+
+def kk_skeleton(form: str) -> str:
+    """One spelling for a casefolded Kazakh word in Cyrillic or any Latin alphabet."""
+    folded = form.translate(_KK_FOLD)
+    for digraph, letter in _KK_DIGRAPHS:
+        if digraph in folded:
+            folded = folded.replace(digraph, letter)
+    return folded
 
 
 def _is_cyrillic(ch: str) -> bool:
@@ -89,6 +115,8 @@ class Analyzer:
     """Turns a surface token into its form (for prefixes) and key (for words) in one language."""
 
     lang: str | None
+    # The tagger folds Kazakh to its skeleton; search keeps Cyrillic for its suffix rules.
+    kazakh_skeleton: bool = True
     _stem_cyrillic: Callable[[str], str] | None = field(init=False, repr=False, compare=False)
     _stem_latin: Callable[[str], str] | None = field(init=False, repr=False, compare=False)
 
@@ -102,6 +130,8 @@ class Analyzer:
     def form(self, surface: str) -> str:
         if self.lang == "tg":
             return base_form(surface).translate(_TG_FOLD)
+        if self.lang == "kk" and self.kazakh_skeleton:
+            return kk_skeleton(base_form(surface))
         if self.lang != "uz":
             return base_form(surface)
         if surface.isascii():

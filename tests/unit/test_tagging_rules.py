@@ -90,6 +90,26 @@ def test_torture_prevention_vocabulary_counts_as_torture(tagger: Tagger) -> None
         ("tg", "Дар садама се нафар ҷон бохтанд. Тибқи иттилои Вазорати корҳои дохилӣ, ронанда "
          "ба хатти муқобил баромадааст. Бино ба маълумоти Вазорати корҳои дохилии ҷумҳурӣ, "
          "садама шаб рух дод.", []),
+        # Kazakh in the 2021 Latin alphabet meets the Cyrillic queries (folded skeleton)
+        ("kk", "Oralda alaŋǧa bos plakat ūstap şyqqan tūrǧyn polisiia qyzmetkerlerımen "
+         "ūstaldy. Ony polisiia bölımşesıne alyp ketti.", ["police"]),
+        # a routine arrest is a police action (LABELS.md), named by its verb alone
+        ("tg", "Дар Душанбе гумонбар ба қатл дастгир гардид. Нисбати ӯ парвандаи ҷиноятӣ "
+         "оғоз шуда, боздошт шуд.", ["police"]),
+        # prisoners sewing their mouths shut protest; Tajik hunger strike spelt without -ни-
+        ("kk", "Түрмеде үш сотталған аузын сыммен тігіп тастады. Олар прокурормен кездесуді "
+         "талап етіп наразылық білдірді.", ["protest"]),
+        ("tg", "Маҳбусон дар зиндон гуруснашинӣ эълом карданд. Ин бори дувум аст, ки "
+         "маҳбусон гуруснашинӣ мекунанд.", ["protest"]),
+        # humiliation of conscripts by sergeants is army ill-treatment
+        ("tg", "Ду сержант барои таҳқири нуҳ сарбоз айбдор шуданд. Сарбозонро дар қисми "
+         "ҳарбӣ таҳқир карда буданд.", ["torture"]),
+        # a photo credit and a fire-brigade of the ministry are not police stories
+        ("uz", "Фото: Жиззах вилояти ИИБ. Автобус ва юк машинаси тўқнашди, дея хабар бермоқда "
+         "вилоят ИИБ.", []),
+        # historical repression is not torture (LABELS.md)
+        ("ky", "Ата-Бейит мемориалында сталиндик репрессиянын курмандары эскерилди. Кыйноо "
+         "көргөн туткундар абакта өлгөн.", []),
     ],
 )
 def test_vocabulary_classes_from_the_real_text_set(

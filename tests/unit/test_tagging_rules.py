@@ -184,3 +184,15 @@ def test_cli_takes_several_eval_files_and_markdown(labelled: list[Path]) -> None
     assert plain.startswith("3 articles") and "hard negatives tagged: 0 of 1" in plain
     marked = invoke([*args, "--markdown"]).stdout
     assert "| topic | positives | precision | recall | F1 |" in marked
+
+
+@pytest.mark.parametrize("doc", ["README.md", "docs/TOPICS.md"])
+def test_published_held_out_figures_are_those_of_the_shipped_queries(
+    tagger: Tagger, doc: str, tmp_path: Path
+) -> None:
+    """A change to topics.toml must come with `make tag-figures`: the figures stay true."""
+    markdown = format_markdown(evaluate([ROOT / "tests/data/real_holdout.jsonl"], tagger))
+    copy = tmp_path / "doc.md"
+    copy.write_text((ROOT / doc).read_text("utf-8"), "utf-8")
+    write_figures(copy, markdown)
+    assert copy.read_text("utf-8") == (ROOT / doc).read_text("utf-8")

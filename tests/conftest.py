@@ -1,5 +1,5 @@
 """Fixtures of tests/unit and tests/e2e: the replay web on loopback, one Prefect server per
-test session (per xdist worker), one full demo warehouse shared read-only by all.
+test run (shared by the xdist workers), one full demo warehouse shared read-only by all.
 Helpers (paths, run_cli, warehouse builders) are in tests/helpers.py."""
 
 from __future__ import annotations
@@ -7,10 +7,12 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import signal
 import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -40,33 +42,95 @@ def replay_server() -> Iterator[object]:
         yield server
 
 
-@pytest.fixture(scope="session")
-def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real Prefect server on loopback for the whole session (it takes ~15 s to start)."""
-    home = tmp_path_factory.mktemp("prefect-home")
+def _run_folder(factory: pytest.TempPathFactory) -> Path:
+    """The test run's temporary folder: above each xdist worker's own, shared by all."""
+    base = factory.getbasetemp()
+    return base.parent if "PYTEST_XDIST_WORKER" in os.environ else base
+
+
+def _start_prefect_server(home: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
            "PREFECT_SERVER_LOGGING_LEVEL": "WARNING", "PREFECT_UI_ENABLED": "false"}
     env.pop("PREFECT_API_URL", None)
     log = (home / "server.log").open("w")
+    # A session of its own: the worker that started it may end before the others.
     proc = subprocess.Popen(
         [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=log, stderr=subprocess.STDOUT)
+        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     api = f"http://127.0.0.1:{port}/api"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(f"{api}/health", timeout=2) as response:
                 if response.status == 200:
-                    break
+                    return proc, api
         except OSError:
             time.sleep(0.5)
-    else:
-        proc.terminate()
-        raise RuntimeError(f"Prefect server did not start; see {home / 'server.log'}")
-    yield api
     proc.terminate()
-    proc.wait(timeout=30)
+    raise RuntimeError(f"Prefect server did not start; see {home / 'server.log'}")
+
+
+PREFECT_RECORD = "prefect-server.json"
+_SERVERS: list[subprocess.Popen] = []
+
+
+@pytest.fixture(scope="session")
+def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Prefect server on loopback for the whole test run (it takes ~5 s of CPU to
+    start, and a few per minute while it idles): started by whichever xdist worker asks
+    first, under a lock, and used by all; the controller stops it when the run ends
+    (pytest_sessionfinish). Tests on it must not step on each other: flow runs are told
+    apart by id, and the served deployment's tests share one file (test_orchestration.py)."""
+    shared = _run_folder(tmp_path_factory)
+    record = shared / PREFECT_RECORD
+    with (shared / "prefect-server.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not record.exists():
+            home = shared / "prefect-home"
+            home.mkdir(exist_ok=True)
+            proc, api = _start_prefect_server(home)
+            _SERVERS.append(proc)  # kept: the controller or this fixture stops it
+            record.write_text(json.dumps({"api": api, "pid": proc.pid}))
+    yield json.loads(record.read_text())["api"]
+    if "PYTEST_XDIST_WORKER" not in os.environ:  # a run without workers: stop it here
+        _stop_prefect_server(record)
+
+
+def _stop_prefect_server(record: Path) -> None:
+    if not record.exists():
+        return
+    pid = json.loads(record.read_text())["pid"]
+    record.unlink()
+    try:
+        os.killpg(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)  # still there (the controller is not its parent: no wait())
+        except ProcessLookupError:
+            return
+        if _reap(pid):
+            return
+        time.sleep(0.2)
+    os.killpg(pid, signal.SIGKILL)
+
+
+def _reap(pid: int) -> bool:
+    """Collect the server's exit when this process started it (a run without workers)."""
+    try:
+        return os.waitpid(pid, os.WNOHANG)[0] == pid
+    except ChildProcessError:
+        return False
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The xdist controller, after every worker ended: stop the run's Prefect server."""
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        return
+    _stop_prefect_server(_run_folder(session.config._tmp_path_factory) / PREFECT_RECORD)
 
 
 @pytest.fixture(scope="session")
@@ -77,9 +141,7 @@ def full_demo(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureR
     test run, under a lock, by whichever xdist worker (or the only process) asks first, and
     shared read-only by every test that reads a full demo: copy the folder with
     shutil.copytree to change anything."""
-    shared = tmp_path_factory.getbasetemp()
-    if "PYTEST_XDIST_WORKER" in os.environ:
-        shared = shared.parent  # the run's folder, above each worker's own
+    shared = _run_folder(tmp_path_factory)
     data = shared / "full-demo"
     record = shared / "full-demo.json"
     with (shared / "full-demo.lock").open("w") as lock:

@@ -1,4 +1,6 @@
-"""The nightly deployment on a real Prefect server: schedule, a triggered run, its artifact."""
+"""The nightly deployment on a real Prefect server: schedule, a triggered run, its artifact;
+Ctrl-C stops `steppewatch serve` cleanly. In one file: both serve the deployment
+nightly/nightly on the run's shared Prefect server, so they must not run at once."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import asyncio
 import os
 import signal
 import subprocess
+import threading
 import time
 from datetime import UTC
 from pathlib import Path
@@ -13,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.helpers import BIN, ROOT
+from tests.helpers import BIN, ROOT, config_copy
 
 
 async def _wait_for(predicate, timeout: float = 120.0, every: float = 1.0):
@@ -106,3 +109,58 @@ def test_work_pool_deployment_matches_settings() -> None:
                                         "timezone": settings["timezone"]}]
     module, _, name = deployment["entrypoint"].partition(":")
     assert (ROOT / module).exists() and name == "nightly"
+
+
+# Ctrl-C on `steppewatch serve`: a real process in a process group of its own, as a terminal
+# runs it, against the run's Prefect server.
+
+def test_ctrl_c_stops_serve_within_5_s(tmp_path: Path, prefect_api: str) -> None:
+    config = config_copy(tmp_path)
+    settings = config / "settings.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        'cron = "0 2 * * *"', 'cron = "0 0 1 1 *"'), encoding="utf-8")  # no run starts
+    env = {**os.environ, "PREFECT_API_URL": prefect_api}
+    proc = subprocess.Popen(
+        [str(BIN / "steppewatch"), "--config", str(config), "--data", str(tmp_path / "data"),
+         "serve"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # A group of its own, as a terminal's foreground job, so Ctrl-C reaches the whole
+        # group. A shell that starts jobs in the background ignores SIGINT in them: restore
+        # the default, as a terminal has it, so Python turns SIGINT into KeyboardInterrupt.
+        start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    stdout: list[str] = []
+    stderr: list[str] = []
+    serving = threading.Event()
+
+    def read(stream, into: list[str]) -> None:
+        for line in stream:
+            into.append(line)
+            if "being served" in line:
+                serving.set()
+
+    readers = [threading.Thread(target=read, args=(proc.stdout, stdout), daemon=True),
+               threading.Thread(target=read, args=(proc.stderr, stderr), daemon=True)]
+    for reader in readers:
+        reader.start()
+    try:
+        assert serving.wait(120), f"serve did not start:\n{''.join(stdout)}{''.join(stderr)}"
+        time.sleep(1)
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C
+        started = time.monotonic()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pytest.fail("serve still running 5 s after Ctrl-C")
+        elapsed = time.monotonic() - started
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        # The session's Prefect server is shared: leave no deployment with this schedule.
+        subprocess.run([str(BIN / "prefect"), "deployment", "delete", "nightly/nightly"],
+                       env=env, capture_output=True, timeout=60)
+    for reader in readers:
+        reader.join(5)
+    assert proc.returncode == 0, "".join(stderr)
+    assert "Traceback" not in "".join(stderr) + "".join(stdout)
+    assert "stopped serving nightly" in "".join(stdout)
+    assert elapsed < 5

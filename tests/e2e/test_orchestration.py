@@ -19,7 +19,7 @@ import pytest
 from tests.helpers import BIN, ROOT, config_copy
 
 
-async def _wait_for(predicate, timeout: float = 120.0, every: float = 1.0):
+async def _wait_for(predicate, timeout: float = 120.0, every: float = 0.5):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         result = await predicate()
@@ -31,7 +31,9 @@ async def _wait_for(predicate, timeout: float = 120.0, every: float = 1.0):
 
 @pytest.fixture()
 def served(tmp_path: Path, prefect_api: str):
-    env = {**os.environ, "PREFECT_API_URL": prefect_api}
+    # The runner looks for runs to start every second instead of every 10 s (Prefect's
+    # default), so the triggered run starts as soon as it is asked for.
+    env = {**os.environ, "PREFECT_API_URL": prefect_api, "PREFECT_RUNNER_POLL_FREQUENCY": "1"}
     log = (tmp_path / "serve.log").open("w")
     proc = subprocess.Popen([str(BIN / "steppewatch"), "--data", str(tmp_path / "data"), "serve"],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -80,7 +82,7 @@ def test_served_deployment_schedule_run_and_artifact(served: Path, prefect_api: 
                 run = await client.read_flow_run(flow_run.id)
                 return run if run.state and run.state.is_final() else None
 
-            done = await _wait_for(finished, timeout=300, every=2)
+            done = await _wait_for(finished, timeout=300)
             assert done.state.is_completed(), done.state
             artifacts = await client.read_artifacts()
             ours = [a for a in artifacts if a.flow_run_id == flow_run.id

@@ -16,8 +16,11 @@ the backfill date) comes in the seen file and the crawl plan.
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
@@ -86,5 +89,16 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def exit_now(code: int) -> NoReturn:
+    """Exit without the interpreter's teardown of Scrapy's and Twisted's modules (a seventh
+    of a small source's crawl process's CPU). Nothing is lost: the staging files are
+    appended a flushed line at a time and closed with the spider, the WARC file and
+    stats.json too (a crawl killed anywhere loses nothing either); the log is flushed here."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_now(main())

@@ -53,6 +53,10 @@ def test_crawl_discovers_archives_and_records_errors(tmp_path: Path, replay_serv
     assert hosts == {"kloop.kg"}
     assert any(path == "/robots.txt" for _h, path, _s in replay_server.requests)
     assert not any(path.startswith("/wp-admin") for _h, path, _s in replay_server.requests)
+    # The process exits without the interpreter's teardown: its log and figures are whole.
+    assert "Spider closed (finished)" in (out / "crawl.log").read_text().splitlines()[-1]
+    stats = json.loads((out / "stats.json").read_text())
+    assert stats["steppewatch/fetched/article"] == sum(c["kind"] == "article" for c in captures)
 
 
 def test_second_crawl_fetches_no_stored_article(tmp_path: Path, replay_server) -> None:

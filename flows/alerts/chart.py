@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flows.topic_colours import colour_of
+
 DAYS = 14
 WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 560, 150, 28, 20, 24
-PALETTE = ("#c0392b", "#2471a3", "#b9770e", "#239b56", "#7d3c98", "#566573")
-# Light tints of PALETTE, the background of a topic's highlighted words (dark text stays
-# readable on them); the chart bar and the highlight of a topic share their hue.
-TINTS = ("#f8c9c4", "#c6def1", "#fbe0a6", "#c3ecd2", "#e3cdee", "#dde1e4")
 
 
 @dataclass
@@ -39,20 +38,15 @@ class Chart:
         return DAYS
 
 
-def topic_colors(topics: list[str]) -> dict[str, str]:
-    return {t: PALETTE[i % len(PALETTE)] for i, t in enumerate(topics)}
-
-
-def topic_tints(topics: list[str]) -> dict[str, str]:
-    return {t: TINTS[i % len(TINTS)] for i, t in enumerate(topics)}
-
-
-def chart(counts: list[dict], topics: list[str], end_day: date) -> Chart:
-    """Bars for the DAYS days ending end_day; counts are rows of topic, day, stories."""
+def chart(counts: list[dict], topics: list[str], end_day: date,
+          order: Sequence[str] = ()) -> Chart:
+    """Bars for the DAYS days ending end_day; counts are rows of topic, day, stories. Each
+    topic's bars take its colour (flows/topic_colours.py) by its place in `order`, the
+    topics of topics.toml (`topics` themselves when not given)."""
     days = [end_day - timedelta(days=DAYS - 1 - i) for i in range(DAYS)]
     per_day = {(r["day"], r["topic"]): int(r["stories"]) for r in counts}
     peak = max([sum(per_day.get((d, t), 0) for t in topics) for d in days] + [1])
-    colors = topic_colors(topics)
+    colors = {t: colour_of(t, order or topics).ink for t in topics}
     slot = (WIDTH - LEFT) / DAYS
     scale = (HEIGHT - BOTTOM - TOP) / peak
     result = Chart(peak=peak)

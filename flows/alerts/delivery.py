@@ -28,6 +28,7 @@ from flows.alerts.report import (
     build_report,
     report_paths,
     story_from_row,
+    topic_order,
 )
 from flows.settings import AlertChannel, AlertRule, Settings
 from warehouse.sql import records, statement
@@ -81,16 +82,18 @@ def new_matches(con: duckdb.DuckDBPyConnection, rule: AlertRule,
 
 
 def rule_report(con: duckdb.DuckDBPyConnection, rule: AlertRule, channel: str, run_id: str,
-                now: datetime, base_url: str = "") -> RenderedReport:
+                now: datetime, base_url: str = "",
+                topics: tuple[str, ...] = ()) -> RenderedReport:
     """The rule's report of the stories not yet delivered to (nor claimed for) the channel.
-    `base_url` ([web] base_url): where the workspace's story and archive pages are."""
+    `base_url` ([web] base_url): where the workspace's story and archive pages are;
+    `topics`: the topic ids of topics.toml in order, which give the topics' colours."""
     stories = [story_from_row(row) for row in new_matches(con, rule, channel)]
     health = records(con.execute(statement("health/run_health"), {"run_id": run_id}))
     gaps = records(con.execute(statement("health/coverage_gap_counts"), {"run_id": run_id}))
     days = records(con.execute(statement("alerts/topic_days"),
                               {**_rule_params(rule), "end_day": now.date()}))
     report: Report = build_report(rule.name, list(rule.topics), run_id, stories, health, days,
-                                  now, gaps, base_url)
+                                  now, gaps, base_url, topics)
     return RenderedReport(report)
 
 
@@ -160,12 +163,14 @@ def alert_rule(con: duckdb.DuckDBPyConnection, settings: Settings, rule: AlertRu
     paths = report_paths(reports_dir, run_id, rule.name)
     record: RenderedReport | None = None
     secrets = Secrets.of_channels(settings.alerts.channels)  # every error is cleared of all
+    topics = topic_order(settings.topics_file)
     for config in _channel_configs(settings, rule):
         channel = build_channel(config, reports_dir)
         deliveries += _retry_open(con, rule, channel, secrets)
         if outbox.has_run(con, rule.name, channel.name, run_id):
             continue  # a resumed run: this run's message exists and was handled above
-        rendered = rule_report(con, rule, channel.name, run_id, now, settings.web.base_url)
+        rendered = rule_report(con, rule, channel.name, run_id, now, settings.web.base_url,
+                               topics)
         record = record or rendered
         if config.type == "file":
             paths = report_paths(Path(getattr(channel, "folder", reports_dir)), run_id, rule.name)

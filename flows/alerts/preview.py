@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 
 from flows.alerts.delivery import rule_report
-from flows.alerts.report import report_paths
+from flows.alerts.report import report_paths, topic_order
 from flows.settings import Settings
 from warehouse.sql import statement
 
@@ -30,12 +30,14 @@ def preview_alerts(con: duckdb.DuckDBPyConnection, settings: Settings,
     latest = con.execute(statement("alerts/latest_run")).fetchone()[0] or "preview"
     folder = settings.data_dir / "reports" / "preview"
     previews = []
+    topics = topic_order(settings.topics_file)
     for rule in settings.alerts.rules:
         if rules and rule.name not in rules:
             continue
         counts = {}
         for channel in rule.channels:
-            rendered = rule_report(con, rule, channel, latest, now, settings.web.base_url)
+            rendered = rule_report(con, rule, channel, latest, now, settings.web.base_url,
+                                   topics)
             counts[channel] = rendered.report.story_count
         paths = report_paths(folder, "preview", rule.name)
         folder.mkdir(parents=True, exist_ok=True)

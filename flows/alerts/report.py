@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -19,7 +20,7 @@ from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader
 
-from flows.alerts.chart import Chart, chart, topic_colors, topic_tints
+from flows.alerts.chart import Chart, chart
 from flows.alerts.escaping import (
     is_web_url,
     markdown_escape,
@@ -32,10 +33,12 @@ from flows.alerts.escaping import (
 from flows.alerts.health import SourceHealth, health_table
 from flows.alerts.matches import Segment, TermHit, lead_start, parse_matches, snippet
 from flows.alerts.near_duplicates import sketch, sketch_groups
+from flows.tagging.topics import load_topics
+from flows.topic_colours import colour_of
 
 __all__ = ["Report", "Story", "build_report", "markdown_escape", "markdown_line",
            "render_html", "render_json", "render_markdown", "report_paths", "safe_href",
-           "story_from_row"]
+           "story_from_row", "topic_order"]
 
 COUNTRY_NAMES = {"KZ": "Kazakhstan", "KG": "Kyrgyzstan", "TJ": "Tajikistan",
                  "UZ": "Uzbekistan", "TM": "Turkmenistan"}
@@ -116,7 +119,8 @@ class Story:
 
 @dataclass(frozen=True)
 class TopicStyle:
-    """A topic's look in the report: CSS class, chart colour and highlight tint."""
+    """A topic's look in the report: CSS class, chart colour and highlight tint (the
+    topic's colours in the workspace too: flows/topic_colours.py)."""
     topic: str
     css_class: str
     color: str
@@ -207,12 +211,25 @@ def _css_class(topic: str, taken: set[str]) -> str:
     return name
 
 
-def topic_styles(rule_topics: list[str], stories: list[Story]) -> dict[str, TopicStyle]:
-    """The rule's topics (the chart's colours), then any other topic a story carries."""
+def topic_styles(rule_topics: list[str], stories: list[Story],
+                 topic_order: Sequence[str] = ()) -> dict[str, TopicStyle]:
+    """The rule's topics, then any other topic a story carries. Each takes its colour by
+    its place in `topic_order`, the topics of topics.toml, as in the workspace (without
+    it, by its place in the list)."""
     others = sorted({t for s in stories for t in [*s.topics, *s.matches]} - set(rule_topics))
-    order = [*rule_topics, *others]
-    colors, tints, taken = topic_colors(order), topic_tints(order), set()
-    return {t: TopicStyle(t, _css_class(t, taken), colors[t], tints[t]) for t in order}
+    shown = [*rule_topics, *others]
+    order = topic_order or shown
+    taken: set[str] = set()
+    return {t: TopicStyle(t, _css_class(t, taken), colour_of(t, order).ink,
+                          colour_of(t, order).tint) for t in shown}
+
+
+def topic_order(topics_file: Path) -> tuple[str, ...]:
+    """The topic ids of topics.toml in its order (their colours' order), or none when there
+    is no such file."""
+    if not topics_file.is_file():
+        return ()
+    return tuple(t.id for t in load_topics(topics_file).topics)
 
 
 def link_workspace(stories: list[Story], base_url: str) -> None:
@@ -239,17 +256,18 @@ def _summary(stories: list[Story], leads: list[Story], topics: list[str]) -> dic
 def build_report(rule: str, rule_topics: list[str], run_id: str, stories: list[Story],
                  health: list[dict[str, Any]], topic_days: list[dict[str, Any]],
                  generated_at: datetime, gaps: list[dict[str, Any]] | None = None,
-                 base_url: str = "") -> Report:
+                 base_url: str = "", topic_order: Sequence[str] = ()) -> Report:
     """Fold reprints, group by country, count, chart and describe the sources' health for
-    one rule's report. `gaps`: coverage gaps of the run per source and reason."""
+    one rule's report. `gaps`: coverage gaps of the run per source and reason;
+    `topic_order`: the topics of topics.toml, whose places give the topics' colours."""
     leads = fold_reprints(stories)
     link_workspace(leads, base_url)
     end_day = generated_at.date() if isinstance(generated_at, datetime) else date.today()
     return Report(
         rule=rule, run_id=run_id, generated_at=generated_at, stories=leads,
         groups=country_groups(leads), summary=_summary(stories, leads, rule_topics),
-        chart=chart(topic_days, rule_topics, end_day),
-        topics=topic_styles(rule_topics, stories),
+        chart=chart(topic_days, rule_topics, end_day, topic_order or rule_topics),
+        topics=topic_styles(rule_topics, stories, topic_order),
         health=health, health_table=health_table(health, gaps or []), topic_days=topic_days,
     )
 

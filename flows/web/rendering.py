@@ -13,25 +13,23 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from flows.topic_colours import colour_index, css_class
 from flows.web.highlight import segments, snippet, spans
 from flows.web.i18n import Translator, request_language
 from flows.web.security import csrf_token, set_csrf_cookie
 
-TOPIC_COLOURS = 6  # .topic-0 … .topic-5 in style.css; topics beyond share them in turn
-
 
 @dataclass(frozen=True)
 class TopicLabels:
-    """Topic ids in topics.toml order, their labels, and a colour class each."""
+    """Topic ids in topics.toml order, their labels, and a colour class each (style.css's
+    .topic-N, written from flows/topic_colours.py: the report's colours too)."""
     labels: dict[str, str]
 
     def label(self, topic: str) -> str:
         return self.labels.get(topic, topic)
 
     def colour(self, topic: str) -> str:
-        order = list(self.labels)
-        index = order.index(topic) if topic in order else len(order)
-        return f"topic-{index % TOPIC_COLOURS}"
+        return css_class(colour_index(topic, list(self.labels)))
 
     def names(self, topics: tuple[str, ...]) -> str:
         return ", ".join(self.label(t) for t in topics)

@@ -17,7 +17,11 @@ from flows.alerts.health import counted, health_table
 from flows.alerts.matches import parse_matches, snippet
 from flows.alerts.near_duplicates import groups
 from flows.settings import load_settings
+from flows.tagging.topics import load_topics
+from flows.topic_colours import PALETTE
+from flows.web.rendering import TopicLabels
 from tests.helpers import (
+    CONFIG,
     MALICIOUS_TITLE,
     REPORT_RULE,
     WIRE,
@@ -142,6 +146,29 @@ def test_each_topic_has_its_own_highlight_class_and_colour(rendered: RenderedRep
     legend = re.search(r'<p class="legend meta">(.*?)</p>', html).group(1)
     assert re.findall(r'<span class="(t-\w+)"><mark>(\w+)</mark>', legend) == [
         ("t-police", "police"), ("t-protest", "protest"), ("t-torture", "torture")]
+
+
+def test_a_topic_has_its_topics_toml_colour_whatever_the_rules_order(tmp_path: Path) -> None:
+    """Police is the first topic of topics.toml: the first colour of the palette in every
+    report (whatever place a rule gives it) and in the workspace."""
+    order = [t.id for t in load_topics(CONFIG / "topics.toml").topics]
+    config = config_dir(tmp_path, extra_rules='[[alerts.rules]]\nname = "abuse"\n'
+                        'topics = ["torture", "police"]\nchannels = ["file"]\n')
+    data = tmp_path / "data"
+    load_articles(data, "run1", report_articles())
+    with open_warehouse(data) as con:
+        results = run_alerts(con, load_settings(config, data), "run1", data / "reports")
+    assert [r.rule for r in results] == ["rights", "abuse"]
+    for result in results:
+        html = result.html.read_text()
+        for topic in ("police", "torture"):
+            colour = PALETTE[order.index(topic) % len(PALETTE)]
+            assert (f".t-{topic} mark, mark.t-{topic} {{ background: {colour.tint}; "
+                    f"box-shadow: inset 0 -2px 0 {colour.ink}; }}") in html
+            assert f".badge.t-{topic} {{ background: {colour.ink};" in html
+            assert f'fill="{colour.ink}"><title>{topic} ' in html  # its chart bars
+            assert TopicLabels(dict.fromkeys(order, "")).colour(topic) == \
+                f"topic-{order.index(topic) % len(PALETTE)}"
 
 
 def test_each_topic_names_the_query_terms_that_fired(rendered: RenderedReport) -> None:

@@ -3,7 +3,9 @@ failed and why ("2 pages not found (HTTP 404), 1 timed out"), coverage gaps by r
 an outlet failing or silent for several nights.
 
 Error kinds are the crawler's and extractor's (crawlers/spiders/source_spider.error_kind,
-crawlers/extraction.py); a kind not listed here is shown as its name in words.
+crawlers/extraction.py, crawlers/revisits.py); every kind they write has words here
+(tests/unit/test_web_messages.py fails when one has none); another kind, the name of an
+unforeseen exception, is shown as its name in words.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ KIND_WORDS = {
     "not_article": "not articles (video, gallery or audio)", "moved": "moved to another host",
     "pattern_miss": "with links that look like articles but fail the URL pattern",
     "deleted": "deleted by their Telegram channel", "not_channel_page": "not a channel's page",
+    "not_found_page": "now saying the stored story is not found",
+    "redirected": "now redirecting away from the stored story",
 }
 HTTP_WORDS = {401: "refused (HTTP 401)", 403: "refused (HTTP 403)",
               404: "not found (HTTP 404)", 410: "gone (HTTP 410)",

@@ -4,6 +4,7 @@ colours, and the CSRF token of the one form that writes."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -15,7 +16,7 @@ from starlette.responses import HTMLResponse
 
 from flows.topic_colours import colour_index, css_class
 from flows.web.highlight import segments, snippet, spans
-from flows.web.i18n import Translator, request_language
+from flows.web.i18n import Translator, catalogue, request_language
 from flows.web.security import csrf_token, set_csrf_cookie
 
 
@@ -55,13 +56,32 @@ def _size(n: int | None) -> str:
     return f"{n} B"
 
 
+def problem_phrase(kind: str, n: int, t: Translator) -> str:
+    """An error kind (or coverage gap reason) of the crawler and its count in words:
+    `error.KIND` of the catalogue, an HTTP status by its class, else the kind named."""
+    status = kind[5:] if kind.startswith("http_") and kind[5:].isdigit() else ""
+    if f"error.{kind}" in catalogue():
+        return t(f"error.{kind}", n=n)
+    if status.startswith("5"):
+        return t("error.http_5xx", n=n, status=status)
+    if status:
+        return t("error.http_other", n=n, status=status)
+    return t("error.other", n=n, kind=kind.replace("_", " "))
+
+
+def problem_words(kinds: Mapping[str, int], t: Translator) -> str:
+    """A source run's errors by kind, or its coverage gaps by reason, in words."""
+    return "; ".join(problem_phrase(kind, n, t) for kind, n in sorted(kinds.items()))
+
+
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("flows.web", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["when"] = _when
     env.filters["size"] = _size
-    env.globals.update(segments=segments, snippet=snippet, spans=spans, urlencode=urlencode)
+    env.globals.update(segments=segments, snippet=snippet, spans=spans, urlencode=urlencode,
+                       problem_words=problem_words)
     return env
 
 

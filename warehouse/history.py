@@ -1,6 +1,6 @@
-"""Reading the run history for people: outlets with their latest health, an outlet's
-recent runs, the runs of the warehouse and one run's outlets. Statements:
-warehouse/statements/history/."""
+"""Reading the run history for people: outlets with their latest health (all, or one), an
+outlet's recent runs, the runs of the warehouse (all, or one) and one run's outlets.
+Statements: warehouse/statements/history/."""
 
 from __future__ import annotations
 
@@ -17,6 +17,13 @@ def source_overview(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return _with_error_kinds(con.execute(statement("history/sources")))
 
 
+def source_detail(con: duckdb.DuckDBPyConnection, source_id: str) -> dict[str, Any] | None:
+    """One outlet as source_overview gives it, read alone; None for an unknown outlet."""
+    rows = _with_error_kinds(con.execute(statement("history/source"),
+                                         {"source_id": source_id}))
+    return rows[0] if rows else None
+
+
 def source_runs(con: duckdb.DuckDBPyConnection, source_id: str,
                 limit: int = 30) -> list[dict[str, Any]]:
     return _with_error_kinds(con.execute(statement("history/source_runs"),
@@ -25,6 +32,12 @@ def source_runs(con: duckdb.DuckDBPyConnection, source_id: str,
 
 def run_history(con: duckdb.DuckDBPyConnection, limit: int = 200) -> list[dict[str, Any]]:
     return records(con.execute(statement("history/runs"), {"limit": limit}))
+
+
+def run_detail(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any] | None:
+    """One run as run_history gives it, read alone; None for an unknown run."""
+    rows = records(con.execute(statement("history/run"), {"run_id": run_id}))
+    return rows[0] if rows else None
 
 
 def run_sources(con: duckdb.DuckDBPyConnection, run_id: str) -> list[dict[str, Any]]:

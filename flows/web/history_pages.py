@@ -11,7 +11,14 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
 from flows.web.state import WebState
-from warehouse.history import run_history, run_sources, source_overview, source_runs
+from warehouse.history import (
+    run_detail,
+    run_history,
+    run_sources,
+    source_detail,
+    source_overview,
+    source_runs,
+)
 
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
 _REPORT_NAME = re.compile(r"[A-Za-z0-9_.-]+\.(html|md|json)")
@@ -30,11 +37,11 @@ def source(request: Request) -> Response:
     state: WebState = request.app.state.web
     source_id = request.path_params["source_id"]
     with state.access.reading() as con:
-        found = [s for s in source_overview(con) if s["source_id"] == source_id]
+        found = source_detail(con, source_id)
         runs = source_runs(con, source_id) if found else []
-    if not found:
+    if found is None:
         return state.renderer.page(request, "error.html.j2", 404, message_key="sources.not_found")
-    return state.renderer.page(request, "source.html.j2", source=found[0], runs=runs)
+    return state.renderer.page(request, "source.html.j2", source=found, runs=runs)
 
 
 def runs(request: Request) -> Response:
@@ -50,12 +57,12 @@ def run(request: Request) -> Response:
     state: WebState = request.app.state.web
     run_id = request.path_params["run_id"]
     with state.access.reading() as con:
-        found = [r for r in run_history(con, limit=100_000) if r["run_id"] == run_id]
+        found = run_detail(con, run_id)
         rows = run_sources(con, run_id) if found else []
-    if not found:
+    if found is None:
         return state.renderer.page(request, "error.html.j2", 404, message_key="runs.not_found")
     reports = [r for r in report_files(state.data_dir) if r.run_id == run_id]
-    return state.renderer.page(request, "run.html.j2", run=found[0], sources=rows,
+    return state.renderer.page(request, "run.html.j2", run=found, sources=rows,
                                reports=reports)
 
 

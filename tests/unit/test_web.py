@@ -21,6 +21,7 @@ from flows.web.security import PAGE_CSP
 from tests.helpers import CONFIG, invoke
 from tests.workspace_data import EDITED_TEXT, RUN_ID, build_workspace_warehouse
 from warehouse.connection import open_readonly
+from warehouse.history import run_detail, run_history, source_detail, source_overview
 
 
 @pytest.fixture(scope="module")
@@ -229,3 +230,28 @@ def test_sources_and_runs_speak_plain_words(client: TestClient) -> None:
     assert f'src="/reports/{RUN_ID}-rights.html" sandbox=""' in reports
     report = client.get(f"/reports/{RUN_ID}-rights.html")
     assert "sandbox" in report.headers["content-security-policy"]
+
+
+def test_one_run_and_one_source_are_read_alone_as_the_lists_give_them(workspace: dict) -> None:
+    with open_readonly(workspace["data"]) as con:
+        outlets, runs = source_overview(con), run_history(con)
+        assert outlets and runs
+        for row in outlets:
+            assert source_detail(con, row["source_id"]) == row
+        for row in runs:
+            assert run_detail(con, row["run_id"]) == row
+        assert source_detail(con, "nope") is None and run_detail(con, "nope") is None
+
+
+def test_an_unknown_run_or_source_is_a_404_with_one_readable_line(client: TestClient) -> None:
+    lines = {"en": {"/runs/nope": "No run with this id.",
+                    "/sources/nope": "No source with this id."},
+             "ru": {"/runs/nope": "Запуска с таким идентификатором нет.",
+                    "/sources/nope": "Источника с таким идентификатором нет."}}
+    for lang, pages in lines.items():
+        client.cookies.set("ui", lang)
+        for path, line in pages.items():
+            answer = client.get(path)
+            assert answer.status_code == 404, path
+            main = re.search(r"<main>(.*)</main>", answer.text, re.S).group(1)
+            assert main.strip() == f'<p class="notice">{line}</p>', (path, main)

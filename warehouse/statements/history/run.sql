@@ -1,0 +1,14 @@
+-- One run with its figures summed over its outlets: the row history/runs.sql gives for
+-- $run_id, and no row for a run the warehouse does not hold.
+SELECT r.run_id, r.started_at, r.finished_at, r.mode, r.status, r.report_path,
+       count(s.source_id)                               AS sources,
+       count(s.source_id) FILTER (WHERE s.status <> 'ok') AS sources_failed,
+       coalesce(sum(s.pages_fetched), 0)                AS pages_fetched,
+       coalesce(sum(s.articles_new), 0)                 AS articles_new,
+       coalesce(sum(s.errors), 0)                       AS errors,
+       coalesce(sum(s.versions_new), 0)                 AS versions_new,
+       coalesce(sum(s.bytes), 0)                        AS bytes
+FROM crawl_runs r
+LEFT JOIN source_runs s USING (run_id)
+WHERE r.run_id = $run_id
+GROUP BY ALL;

@@ -1,0 +1,47 @@
+-- One outlet with its latest run's health, its coverage gaps by reason and stale flags:
+-- the row history/sources.sql gives for $source_id (the same columns, worked out for that
+-- outlet alone), and no row for an outlet the warehouse does not hold.
+WITH latest AS (
+    SELECT * FROM source_health WHERE is_latest AND source_id = $source_id
+), listed AS (
+    SELECT l.run_id, l.source_id, l.url, al.article_url
+    FROM listed_links l
+    JOIN latest USING (run_id, source_id)
+    LEFT JOIN url_aliases al ON al.url = l.url
+    WHERE NOT l.seen_before
+      AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.url = l.url)
+      AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.url = al.article_url)
+), errors AS (
+    SELECT l.run_id, l.source_id, l.url, e.kind, e.stage
+    FROM listed l
+    JOIN run_errors e ON e.run_id = l.run_id AND e.source_id = l.source_id AND e.url = l.url
+    UNION ALL
+    SELECT l.run_id, l.source_id, l.url, e.kind, e.stage
+    FROM listed l
+    JOIN run_errors e ON e.run_id = l.run_id AND e.source_id = l.source_id
+                     AND e.url = l.article_url AND e.url <> l.url
+), reasons AS (
+    SELECT l.source_id, coalesce(e.kind, 'not_fetched') AS reason
+    FROM listed l
+    LEFT JOIN errors e USING (run_id, source_id, url)
+    WHERE coalesce(e.kind, '') <> 'duplicate'
+    QUALIFY row_number() OVER (PARTITION BY l.run_id, l.source_id, l.url ORDER BY e.stage) = 1
+), gaps AS (
+    SELECT source_id, map(list(reason ORDER BY n DESC), list(n ORDER BY n DESC)) AS gaps
+    FROM (SELECT source_id, reason, count(*) AS n FROM reasons GROUP BY ALL)
+    GROUP BY source_id
+), articles_of AS (
+    SELECT source_id, count(*) AS articles FROM articles
+    WHERE source_id = $source_id GROUP BY source_id
+)
+SELECT s.source_id, s.name AS outlet, s.countries, s.languages, s.base_url,
+       l.run_id, l.started_at, l.status, l.message, l.pages_fetched, l.article_pages,
+       l.articles_new, l.errors, l.errors_by_kind::VARCHAR AS errors_by_kind,
+       l.coverage_gaps, l.held_back, l.last_ok_at, l.failed_in_a_row, l.empty_in_a_row,
+       coalesce(g.gaps, MAP {}::MAP(VARCHAR, BIGINT)) AS gaps,
+       coalesce(n.articles, 0) AS articles
+FROM sources s
+LEFT JOIN latest l USING (source_id)
+LEFT JOIN gaps g USING (source_id)
+LEFT JOIN articles_of n USING (source_id)
+WHERE s.source_id = $source_id;

@@ -93,9 +93,12 @@ def test_torture_prevention_vocabulary_counts_as_torture(tagger: Tagger) -> None
         # Kazakh in the 2021 Latin alphabet meets the Cyrillic queries (folded skeleton)
         ("kk", "Oralda alaŋǧa bos plakat ūstap şyqqan tūrǧyn polisiia qyzmetkerlerımen "
          "ūstaldy. Ony polisiia bölımşesıne alyp ketti.", ["police"]),
-        # a routine arrest is a police action (LABELS.md), named by its verb alone
-        ("tg", "Дар Душанбе гумонбар ба қатл дастгир гардид. Нисбати ӯ парвандаи ҷиноятӣ "
-         "оғоз шуда, боздошт шуд.", ["police"]),
+        # a routine arrest is a police action (LABELS.md), named by its verb in a story that
+        # names the police; an arrest recalled in a court story without them is not
+        ("tg", "Дар Душанбе гумонбар ба қатл дастгир гардид. Кормандони милитсия ӯро "
+         "боздошт карданд.", ["police"]),
+        ("en", "A court sentenced the blogger to seven years. He was arrested in March and "
+         "has been held since. His lawyer said he was arrested for his posts.", []),
         # prisoners sewing their mouths shut protest; Tajik hunger strike spelt without -ни-
         ("kk", "Түрмеде үш сотталған аузын сыммен тігіп тастады. Олар прокурормен кездесуді "
          "талап етіп наразылық білдірді.", ["protest"]),

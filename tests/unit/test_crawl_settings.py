@@ -1,5 +1,6 @@
 """The crawl process's Scrapy settings: Scrapy's own extensions without RemoteControl, whose
-module (aiohttp) is never imported, in a fresh interpreter as a crawl process starts."""
+module (aiohttp) is never imported, in a fresh interpreter as a crawl process starts; on the
+loopback replay no delay to start with, on the real web the polite defaults."""
 
 from __future__ import annotations
 
@@ -36,3 +37,18 @@ def test_crawl_settings_keep_scrapys_extensions_but_remote_control_unimported() 
         assert any(e.endswith(f".{kept}") for e in extensions), kept
     assert not any("remote_control" in e for e in extensions)
     assert found["aiohttp"] is False
+
+
+def test_replay_crawls_start_without_delay_and_the_real_web_politely() -> None:
+    from crawlers.run_crawl import _parse_args, build_settings
+
+    common = ["--sources", "s.toml", "--source", "x", "--data", "d", "--out", "o",
+              "--warc", "w.warc.gz"]
+    replay = build_settings(_parse_args([*common, "--replay", "127.0.0.1:1"]), None)
+    # On loopback, AutoThrottle starts at no delay and follows the latency.
+    assert (replay.getfloat("DOWNLOAD_DELAY"), replay.getfloat("AUTOTHROTTLE_START_DELAY")) == (
+        0.0, 0.0)
+    assert replay.getbool("AUTOTHROTTLE_ENABLED")
+    real = build_settings(_parse_args(common), None)
+    assert (real.getfloat("DOWNLOAD_DELAY"), real.getfloat("AUTOTHROTTLE_START_DELAY")) == (
+        1.0, 2.0)

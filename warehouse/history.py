@@ -14,12 +14,12 @@ from warehouse.sql import records, statement
 
 def source_overview(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Every outlet with its latest run's figures, gaps by reason and stale counts."""
-    return _with_error_kinds(con.execute(statement("history/sources")))
+    return _with_error_kinds(con.execute(statement("history/sources"), {"source_id": None}))
 
 
 def source_detail(con: duckdb.DuckDBPyConnection, source_id: str) -> dict[str, Any] | None:
     """One outlet as source_overview gives it, read alone; None for an unknown outlet."""
-    rows = _with_error_kinds(con.execute(statement("history/source"),
+    rows = _with_error_kinds(con.execute(statement("history/sources"),
                                          {"source_id": source_id}))
     return rows[0] if rows else None
 
@@ -31,12 +31,12 @@ def source_runs(con: duckdb.DuckDBPyConnection, source_id: str,
 
 
 def run_history(con: duckdb.DuckDBPyConnection, limit: int = 200) -> list[dict[str, Any]]:
-    return records(con.execute(statement("history/runs"), {"limit": limit}))
+    return records(con.execute(statement("history/runs"), {"run_id": None, "limit": limit}))
 
 
 def run_detail(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any] | None:
     """One run as run_history gives it, read alone; None for an unknown run."""
-    rows = records(con.execute(statement("history/run"), {"run_id": run_id}))
+    rows = records(con.execute(statement("history/runs"), {"run_id": run_id, "limit": 1}))
     return rows[0] if rows else None
 
 

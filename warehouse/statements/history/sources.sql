@@ -1,10 +1,12 @@
--- Every outlet with its latest run's health, its coverage gaps by reason, and stale flags.
+-- Every outlet with its latest run's health, its coverage gaps by reason, and stale flags;
+-- with $source_id set, that one outlet alone (no row for an outlet the warehouse lacks).
 -- The gaps are those of the coverage_gaps view (warehouse/views/coverage_gaps.sql), worked
 -- out for the latest runs only and with each "either URL" condition split in two equality
 -- joins: the view's `IN (l.url, al.article_url)` is a nested-loop join over every stored
 -- article (minutes at 100,000 articles), these are hash joins.
 WITH latest AS (
-    SELECT * FROM source_health WHERE is_latest
+    SELECT * FROM source_health
+    WHERE is_latest AND ($source_id IS NULL OR source_id = $source_id)
 ), listed AS (
     SELECT l.run_id, l.source_id, l.url, al.article_url
     FROM listed_links l
@@ -33,7 +35,9 @@ WITH latest AS (
     FROM (SELECT source_id, reason, count(*) AS n FROM reasons GROUP BY ALL)
     GROUP BY source_id
 ), articles_of AS (
-    SELECT source_id, count(*) AS articles FROM articles GROUP BY source_id
+    SELECT source_id, count(*) AS articles FROM articles
+    WHERE $source_id IS NULL OR source_id = $source_id
+    GROUP BY source_id
 )
 SELECT s.source_id, s.name AS outlet, s.countries, s.languages, s.base_url,
        l.run_id, l.started_at, l.status, l.message, l.pages_fetched, l.article_pages,
@@ -45,4 +49,5 @@ FROM sources s
 LEFT JOIN latest l USING (source_id)
 LEFT JOIN gaps g USING (source_id)
 LEFT JOIN articles_of n USING (source_id)
+WHERE $source_id IS NULL OR s.source_id = $source_id
 ORDER BY s.name;

@@ -33,6 +33,8 @@ def night(tmp_path_factory: pytest.TempPathFactory) -> Path:
             shutil.copy(CONFIG / name, config / name)
     settings = (CONFIG / "settings.toml").read_text("utf-8")
     settings = re.sub(r"(?m)^sites = .*$", f'sites = "{CHANGES}"', settings)
+    # The moved source fails (as it should): not tried again after a 10 s pause.
+    settings = re.sub(r"(?m)^source_retries = .*$", "source_retries = 0", settings)
     (config / "settings.toml").write_text(settings, "utf-8")
     data = tmp / "data"
     with ReplayServer(CHANGES) as replay:

@@ -33,8 +33,10 @@ API = {
     "story_detail": "warehouse.stories",
     "story_versions": "warehouse.stories",
     "source_overview": "warehouse.history",  # outlets with their latest health
+    "source_detail": "warehouse.history",  # one outlet as source_overview gives it
     "source_runs": "warehouse.history",
     "run_history": "warehouse.history",
+    "run_detail": "warehouse.history",  # one run as run_history gives it
 }
 __all__ = sorted(API)
 

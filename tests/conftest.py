@@ -157,3 +157,34 @@ def full_demo(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureR
                                           "after_first": after_first}))
     return {"data": data, **json.loads(record.read_text())}
 
+
+
+# --- the order test files are handed to xdist's workers --------------------------------
+
+# The slowest files of tests/e2e (tens of seconds to a minute and a half each, measured with
+# `--durations`), slowest first. With `--dist loadfile` each file goes whole to the next free
+# worker; xdist would otherwise hand out the files with most tests first, which leaves these
+# one- and two-test files for the end, where one worker ran the restart scenarios alone for
+# a minute after the other had finished. Only the balance depends on this list: a file
+# missing from it runs among the other end-to-end files.
+SLOWEST_FILES = ("test_demo.py", "test_restart.py", "test_crawl_runs.py", "test_dask.py",
+                 "test_orchestration.py", "test_bench_smoke.py", "test_verify.py",
+                 "test_concurrent_queries.py", "test_alerts_nightly.py",
+                 "test_source_failure.py", "test_story_changes.py", "test_telegram.py")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if hasattr(config.option, "loadscopereorder"):  # xdist: keep the order made below
+        config.option.loadscopereorder = False
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slowest files first, then the other end-to-end files, then tests/unit (many
+    short tests: they fill both workers up to the end)."""
+    def rank(item: pytest.Item) -> int:
+        if "e2e" not in item.path.parts:
+            return len(SLOWEST_FILES) + 1
+        name = item.path.name
+        return SLOWEST_FILES.index(name) if name in SLOWEST_FILES else len(SLOWEST_FILES)
+
+    items.sort(key=rank)  # stable: each file's tests keep their order

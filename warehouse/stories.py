@@ -124,11 +124,12 @@ def list_stories(con: duckdb.DuckDBPyConnection, story_filter: StoryFilter,
     return StoryPage(with_tags(con, rows), total, offset, limit)
 
 
-def story_rows(con: duckdb.DuckDBPyConnection, story_filter: StoryFilter,
-               ids: list[str] | None = None) -> duckdb.DuckDBPyRelation:
-    """The filter's whole result as a relation (for exports), newest first."""
-    params = {**story_filter.params(ids), "offset": 0, "limit": EXPORT_LIMIT}
-    return con.sql(statement("stories/list"), params=params)
+def export_statement(story_filter: StoryFilter, ids: list[str] | None = None
+                     ) -> tuple[str, dict[str, Any]]:
+    """The statement and parameters of the filter's whole result (for exports), newest
+    first."""
+    return statement("stories/list"), {**story_filter.params(ids), "offset": 0,
+                                       "limit": EXPORT_LIMIT}
 
 
 def with_tags(con: duckdb.DuckDBPyConnection, rows: list[StoryRow]) -> list[StoryRow]:

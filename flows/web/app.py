@@ -6,6 +6,8 @@ asks for the access token named in [web] token_env."""
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -83,8 +85,14 @@ def create_app(settings: Settings, host: str = "127.0.0.1") -> Starlette:
     if token:
         middleware.append(Middleware(TokenRequired, token=token))
     static = StaticFiles(packages=[("flows.web", "static")])
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        state.access.close()  # the kept reader leaves the file to the nightly at once
+
     app = Starlette(routes=[*ROUTES, Mount("/static", static, name="static")],
-                    middleware=middleware,
+                    middleware=middleware, lifespan=lifespan,
                     exception_handlers={WarehouseBusy: _busy, WarehouseMissing: _missing})
     app.state.web = state
     return app

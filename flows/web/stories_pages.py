@@ -18,17 +18,17 @@ from flows.textdiff import condensed, word_diff
 from flows.web.filters import FilterError, filter_query, parse_filter, parse_page
 from flows.web.state import WebState
 from warehouse.changes import story_changes
-from warehouse.export import write_relation
+from warehouse.export import write_query
 from warehouse.feedback import new_feedback_key
 from warehouse.stories import (
     PAGE_SIZE,
     StoryFilter,
     StoryRow,
+    export_statement,
     filter_choices,
     list_stories,
     neighbour_leads,
     story_detail,
-    story_rows,
     story_versions,
 )
 from warehouse.telegram import telegram_mentions
@@ -112,19 +112,19 @@ def export(request: Request) -> Response:
 
 
 def _write_export(state: WebState, story_filter: StoryFilter, fmt: str, output: Path) -> None:
-    from warehouse.export import staging_file
-
+    """The selection's stories to `output`, their statement run once."""
     if fmt == "json":
         with state.access.reading() as con:
-            relation = story_rows(con, story_filter, _search_ids(con, story_filter))
-            names, rows = relation.columns, relation.fetchall()
+            cursor = con.execute(*export_statement(story_filter, _search_ids(con, story_filter)))
+            names = [d[0] for d in cursor.description]
+            rows = cursor.fetchall()
         records = [dict(zip(names, row, strict=True)) for row in rows]
         output.write_text(json.dumps(records, ensure_ascii=False, default=str, indent=1),
                           encoding="utf-8")
         return
-    with state.access.exporting(staging_file(output)) as con:
-        relation = story_rows(con, story_filter, _search_ids(con, story_filter))
-        write_relation(relation, fmt, output)
+    with state.access.exporting(output) as (con, target):
+        sql, params = export_statement(story_filter, _search_ids(con, story_filter))
+        write_query(con, sql, params, fmt, target)
 
 
 def also_reported(con: Any, story: StoryRow) -> list[dict[str, Any]]:

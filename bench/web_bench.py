@@ -8,10 +8,11 @@ with --data an existing one of at least N articles is reused), starts `steppewat
 web` on 127.0.0.1 in its own process, warms it up, then requests each page kind --requests
 times with varied parameters (filters, searches in several languages, page numbers, story,
 capture, outlet and run ids), one request at a time and the kinds in turn, timing each from
-this process (wall time until the whole body is read). Prints the machine, the load average
-at start and end, what opening a read-only connection costs, and a Markdown table of p50
-and p95 (nearest rank) per page kind; --json prints {page: {p50_ms, p95_ms, n, ...}} instead
-(the Markdown then goes to stderr). Beside the wall times, the server process's own CPU time per
+this process (wall time until the whole body is read; and until its first byte, when a
+download starts). Prints the machine, the load average at start and end, what opening a
+read-only connection costs, and a Markdown table of p50 and p95 (nearest rank) per page
+kind; --json prints {page: {p50_ms, p95_ms, n, ...}} instead (the Markdown then goes to
+stderr). Beside the wall times, the server process's own CPU time per
 request (p50; /proc, 10 ms ticks): on a shared machine the wall time grows with the load.
 
 --baseline REV also serves the workspace of git revision REV (its files extracted to a
@@ -223,12 +224,14 @@ def _wait_ready(base: str, server: subprocess.Popen, log: Path, seconds: float =
 @dataclass
 class Timings:
     ms: list[float] = field(default_factory=list)
+    first: list[float] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
     bytes: int = 0
 
-    def add(self, ms: float, cpu: float, status: int, size: int) -> None:
+    def add(self, ms: float, first: float, cpu: float, status: int, size: int) -> None:
         self.ms.append(ms)
+        self.first.append(first)
         self.cpu.append(cpu)
         self.statuses[status] = self.statuses.get(status, 0) + 1
         self.bytes += size
@@ -237,6 +240,8 @@ class Timings:
         ordered = sorted(self.ms)
         return {"p50_ms": round(statistics.median(ordered), 1),
                 "p95_ms": round(nearest_rank(ordered, 0.95), 1), "n": len(ordered),
+                "first_byte_p50_ms": round(statistics.median(self.first), 1),
+                "first_byte_p95_ms": round(nearest_rank(sorted(self.first), 0.95), 1),
                 "max_ms": round(ordered[-1], 1), "ok": self.statuses.get(200, 0),
                 "cpu_p50_ms": round(statistics.median(self.cpu), 1),
                 "mean_kb": round(self.bytes / len(ordered) / 1024, 1)}
@@ -246,11 +251,19 @@ def nearest_rank(ordered: list[float], q: float) -> float:
     return ordered[max(math.ceil(q * len(ordered)) - 1, 0)]
 
 
-def timed_get(client: httpx.Client, url: str) -> tuple[float, int, int]:
+def timed_get(client: httpx.Client, url: str) -> tuple[float, float, int, int]:
+    """ms until the whole answer is read (as a browser waits for a page), ms until its first
+    byte of body (when a download starts), the status and the size."""
     started = time.perf_counter()
-    response = client.get(url)
-    body = response.content  # the whole answer, as a browser waits for it
-    return (time.perf_counter() - started) * 1000, response.status_code, len(body)
+    first, size = None, 0
+    with client.stream("GET", url) as response:
+        for chunk in response.iter_raw():
+            if first is None:
+                first = time.perf_counter()
+            size += len(chunk)
+    ended = time.perf_counter()
+    first = first or ended
+    return ((ended - started) * 1000, (first - started) * 1000, response.status_code, size)
 
 
 def measure(servers: dict[str, Server], paths: Paths, requests: int, warmup: int = WARMUP,
@@ -267,9 +280,10 @@ def measure(servers: dict[str, Server], paths: Paths, requests: int, warmup: int
                 order = names if i % 2 == 0 else names[::-1]
                 for name in order:
                     cpu = servers[name].cpu_ms()
-                    ms, status, size = timed_get(clients[name], url)
+                    ms, first, status, size = timed_get(clients[name], url)
                     if i >= 0:
-                        out[name][kind].add(ms, servers[name].cpu_ms() - cpu, status, size)
+                        out[name][kind].add(ms, first, servers[name].cpu_ms() - cpu, status,
+                                            size)
                     elif status != 200:
                         print(f"warm-up: {url} answered {status}", file=sys.stderr)
     finally:
@@ -279,9 +293,10 @@ def measure(servers: dict[str, Server], paths: Paths, requests: int, warmup: int
 
 
 def connection_costs(data: Path, repeats: int = 15) -> dict[str, float]:
-    """Median ms of what each request's own read-only connection costs (flows/web/access.py):
-    opening and closing it, with and without the fts extension, and one page of the stories
-    list on a fresh connection against one on a connection kept open (its cache warm)."""
+    """Median ms of what a read-only connection costs: opening and closing it, with and
+    without the fts extension, and one page of the stories list on a fresh connection
+    against one on a connection kept open (its cache warm), as the workspace keeps it
+    (flows/web/access.py)."""
     from warehouse.stories import StoryFilter, list_stories
 
     def ms(action: Callable[[], object]) -> float:
@@ -329,12 +344,14 @@ def revision(rev: str) -> Iterator[Path]:
 def table(results: dict[str, dict[str, Timings]]) -> str:
     names = list(results)
     if len(names) == 1:
-        lines = ["| page | n | p50 ms | p95 ms | max ms | server CPU p50 ms | HTTP 200 | mean KB |",
-                 "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        lines = ["| page | n | p50 ms | p95 ms | max ms | first byte p50 ms | first byte p95 ms "
+                 "| server CPU p50 ms | HTTP 200 | mean KB |",
+                 "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for kind, t in results[names[0]].items():
             f = t.figures()
             lines.append(f"| {kind} | {f['n']} | {f['p50_ms']:.0f} | {f['p95_ms']:.0f} | "
-                         f"{f['max_ms']:.0f} | {f['cpu_p50_ms']:.0f} | {f['ok']} | "
+                         f"{f['max_ms']:.0f} | {f['first_byte_p50_ms']:.0f} | "
+                         f"{f['first_byte_p95_ms']:.0f} | {f['cpu_p50_ms']:.0f} | {f['ok']} | "
                          f"{f['mean_kb']} |")
         return "\n".join(lines)
     head = " | ".join(f"{n} p50 ms | {n} p95 ms | {n} CPU p50 ms" for n in names)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from starlette.background import BackgroundTask
 from starlette.requests import Request
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, RedirectResponse, Response, StreamingResponse
 
 from flows.alerts.near_duplicates import SIMILAR, similarity, sketch
 from flows.textdiff import condensed, word_diff
@@ -98,33 +99,58 @@ def export(request: Request) -> Response:
         story_filter = parse_filter(request.query_params)
     except FilterError as error:
         return Response(f"{error}\n", status_code=400, media_type="text/plain")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    filename = f"steppewatch-stories-{stamp}.{fmt}"
+    if fmt == "json":
+        try:
+            records = _export_records(state, story_filter)
+        except SearchFailed as error:
+            return Response(f"{error}\n", status_code=400, media_type="text/plain")
+        return StreamingResponse(_json_chunks(records), media_type=EXPORT_FORMATS[fmt],
+                                 headers={"content-disposition":
+                                          f'attachment; filename="{filename}"'})
     folder = Path(tempfile.mkdtemp(prefix="steppewatch-export-"))
     output = folder / f"stories.{fmt}"
     try:
-        _write_export(state, story_filter, fmt, output)
+        with state.access.exporting(output) as (con, target):
+            sql, params = export_statement(story_filter, _search_ids(con, story_filter))
+            write_query(con, sql, params, fmt, target)
     except SearchFailed as error:
         shutil.rmtree(folder, ignore_errors=True)
         return Response(f"{error}\n", status_code=400, media_type="text/plain")
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    return FileResponse(output, media_type=EXPORT_FORMATS[fmt],
-                        filename=f"steppewatch-stories-{stamp}.{fmt}",
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return FileResponse(output, media_type=EXPORT_FORMATS[fmt], filename=filename,
                         background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))
 
 
-def _write_export(state: WebState, story_filter: StoryFilter, fmt: str, output: Path) -> None:
-    """The selection's stories to `output`, their statement run once."""
-    if fmt == "json":
-        with state.access.reading() as con:
-            cursor = con.execute(*export_statement(story_filter, _search_ids(con, story_filter)))
-            names = [d[0] for d in cursor.description]
-            rows = cursor.fetchall()
-        records = [dict(zip(names, row, strict=True)) for row in rows]
-        output.write_text(json.dumps(records, ensure_ascii=False, default=str, indent=1),
-                          encoding="utf-8")
-        return
-    with state.access.exporting(output) as (con, target):
-        sql, params = export_statement(story_filter, _search_ids(con, story_filter))
-        write_query(con, sql, params, fmt, target)
+def _export_records(state: WebState, story_filter: StoryFilter) -> list[dict[str, Any]]:
+    """The selection's stories as records, their statement run once; the reader is let go
+    before they are encoded and sent."""
+    with state.access.reading() as con:
+        cursor = con.execute(*export_statement(story_filter, _search_ids(con, story_filter)))
+        names = [d[0] for d in cursor.description]
+        rows = cursor.fetchall()
+    return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+JSON_CHUNK = 64 * 1024  # characters of the JSON export sent at a time
+
+
+def _json_chunks(records: list[dict[str, Any]]) -> Iterator[bytes]:
+    """The records as one JSON array (json.dumps with indent=1), sent as it is encoded: the
+    download starts at once instead of after 8 MB are written."""
+    encoder = json.JSONEncoder(ensure_ascii=False, default=str, indent=1)
+    pending: list[str] = []
+    size = 0
+    for piece in encoder.iterencode(records):
+        pending.append(piece)
+        size += len(piece)
+        if size >= JSON_CHUNK:
+            yield "".join(pending).encode("utf-8")
+            pending, size = [], 0
+    yield "".join(pending).encode("utf-8")
 
 
 def also_reported(con: Any, story: StoryRow) -> list[dict[str, Any]]:

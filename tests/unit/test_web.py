@@ -7,6 +7,7 @@ import gzip
 import io
 import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -15,6 +16,7 @@ from starlette.testclient import TestClient
 from warcio.archiveiterator import ArchiveIterator
 
 from flows.settings import load_settings
+from flows.web import stories_pages
 from flows.web.app import TokenMissing, create_app
 from flows.web.sanitise import ARCHIVE_FRAME_CSP
 from flows.web.security import PAGE_CSP
@@ -150,6 +152,29 @@ def test_exports_of_the_selection_open_in_duckdb(client: TestClient, tmp_path: P
     ids = [r[0] for r in duckdb.sql(f"SELECT article_id FROM {reader}('{path}')").fetchall()]
     assert ids == ["a-wire2", "a-wire1", "a-evil", "a-hostile"]
     assert client.get("/stories.xml").status_code == 404
+
+
+def test_the_json_export_is_sent_as_it_is_encoded_and_reads_as_one_array(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    records = [{"article_id": f"a-{i}", "title": "Задержали «активистов»", "text": "x" * 300,
+                "published_at": datetime(2026, 11, 30, 9, i, tzinfo=UTC), "topics": ["police"],
+                "top_score": 0.5 + i} for i in range(20)]
+    monkeypatch.setattr(stories_pages, "JSON_CHUNK", 1000)
+    chunks = list(stories_pages._json_chunks(records))
+    assert len(chunks) > 3  # sent in pieces, not written whole first
+    assert b"".join(chunks).decode() == json.dumps(records, ensure_ascii=False, default=str,
+                                                   indent=1)
+    assert b"".join(stories_pages._json_chunks([])) == b"[]"
+
+
+def test_pages_read_on_one_kept_reader(client: TestClient) -> None:
+    access = client.app.state.web.access
+    assert client.get("/stories").status_code == 200
+    opened = access.readers_opened
+    for path in ["/stories?q=милиции", "/sources", "/runs", "/stories.csv?topic=police",
+                 "/stories.parquet", "/stories.json", "/stories/a-wire1", "/corrections"]:
+        assert client.get(path).status_code == 200, path
+    assert access.readers_opened == opened
 
 
 def _form(page: str) -> dict[str, str]:

@@ -7,7 +7,7 @@ import gzip
 import io
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -24,6 +24,8 @@ from tests.helpers import CONFIG, invoke
 from tests.workspace_data import EDITED_TEXT, RUN_ID, build_workspace_warehouse
 from warehouse.connection import open_readonly
 from warehouse.history import run_detail, run_history, source_detail, source_overview
+from warehouse.sql import statement
+from warehouse.stories import StoryFilter, filtered
 
 
 @pytest.fixture(scope="module")
@@ -175,6 +177,29 @@ def test_pages_read_on_one_kept_reader(client: TestClient) -> None:
                  "/stories.parquet", "/stories.json", "/stories/a-wire1", "/corrections"]:
         assert client.get(path).status_code == 200, path
     assert access.readers_opened == opened
+
+
+def test_filters_left_out_when_empty_select_the_same_stories(workspace: dict) -> None:
+    """warehouse.stories.filtered drops the filters whose parameter is empty; the statement
+    with all of them in must give the same rows and count, for every shape of filter."""
+    shapes = [StoryFilter(), StoryFilter(matched_only=False), StoryFilter(topics=("police",)),
+              StoryFilter(topics=("torture", "protest"), matched_only=False),
+              StoryFilter(country="KG"), StoryFilter(country="TJ", matched_only=False),
+              StoryFilter(outlet="kloop", language="ru"), StoryFilter(language="en"),
+              StoryFilter(day_from=date(2026, 11, 28)), StoryFilter(day_to=date(2026, 11, 29)),
+              StoryFilter(topics=("police",), country="KG", outlet="kloop",
+                          day_from=date(2026, 11, 1), day_to=date(2026, 12, 1))]
+    with open_readonly(workspace["data"]) as con:
+        for shape in shapes:
+            for ids in (None, [], ["a-wire1", "a-evil", "a-plain", "nope"]):
+                params = shape.params(ids)
+                page = {**params, "offset": 0, "limit": 100}
+                whole = con.execute(statement("stories/list"), page).fetchall()
+                assert con.execute(*filtered("stories/list", page)).fetchall() == whole
+                total = con.execute(statement("stories/count"), params).fetchone()
+                assert con.execute(*filtered("stories/count", params)).fetchone() == total
+                assert total[0] == len(whole), (shape, ids)
+            assert len(filtered("stories/count", shape.params(None))[1]) < len(params)
 
 
 def _form(page: str) -> dict[str, str]:

@@ -18,7 +18,15 @@ import duckdb
 import pytest
 
 from crawlers.sources import load_sources
-from tests.helpers import BIN, CONFIG, DEMO_TABLES, SITES, free_port, run_cli
+from tests.helpers import (
+    BIN,
+    CONFIG,
+    DEMO_TABLES,
+    SITES,
+    SMALL_DEMO_SOURCES,
+    free_port,
+    run_cli,
+)
 from warehouse.connection import WAREHOUSE_FILE
 
 # The full demo replays every outlet's web site; the Telegram channels (a crawl process each
@@ -167,6 +175,24 @@ def full_demo(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureR
                                           "after_first": after_first}))
     return {"data": data, **json.loads(record.read_text())}
 
+
+@pytest.fixture(scope="session")
+def small_demo(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
+    """`steppewatch demo` over three outlets (SMALL_DEMO_SOURCES: kloop, 24kg, azattyq-ru),
+    one run with the project's config: its data folder. Built once per test run under a
+    lock, as full_demo, and read by test_restart (the uninterrupted run), test_verify and
+    test_dask (the default runner's rows); copy the folder to change anything."""
+    shared = _run_folder(tmp_path_factory)
+    data = shared / "small-demo"
+    done = shared / "small-demo.done"
+    with (shared / "small-demo.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            only = [arg for source in SMALL_DEMO_SOURCES for arg in ("--source", source)]
+            run_cli(["--data", str(data), "demo", *only],
+                    env={"PREFECT_API_URL": request.getfixturevalue("prefect_api")})
+            done.touch()
+    return data
 
 
 # --- the order test files are handed to xdist's workers --------------------------------

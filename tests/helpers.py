@@ -31,6 +31,10 @@ SITES = ROOT / "tests" / "replay" / "sites"
 SPECIAL = ROOT / "tests" / "replay" / "special"
 BIN = Path(sys.executable).parent
 
+# The outlets of the small demo (tests/conftest.py: small_demo), one run shared by the tests
+# of restarts, verification and the Dask runner.
+SMALL_DEMO_SOURCES = ("kloop", "24kg", "azattyq-ru")
+
 # The warehouse tables whose row counts the full demo records after its first run.
 DEMO_TABLES = ("sources", "captures", "articles", "article_topics", "run_errors",
                "alert_deliveries")

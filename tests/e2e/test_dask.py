@@ -7,10 +7,11 @@ from pathlib import Path
 
 import duckdb
 
-from tests.helpers import CONFIG, run_cli
+from tests.helpers import CONFIG, SMALL_DEMO_SOURCES, run_cli
 from warehouse.connection import WAREHOUSE_FILE
 
-SOURCES = ["--source", "kloop", "--source", "ozodi", "--source", "24kg"]
+# The small demo's outlets: its run (tests/conftest.py: small_demo) is the default runner's.
+SOURCES = [arg for source in SMALL_DEMO_SOURCES for arg in ("--source", source)]
 ROWS = ("select a.url, a.title, a.text, a.language, a.published_at, a.author, "
         "list(t.topic order by t.topic) as topics "
         "from articles a left join article_topics t using (article_id) group by all order by 1")
@@ -26,16 +27,18 @@ def config_with_runner(tmp_path: Path, runner: str) -> Path:
     return config
 
 
-def run_rows(tmp_path: Path, runner: str, prefect_api: str) -> list[tuple]:
-    data = tmp_path / f"data-{runner}"
-    run_cli(["--config", str(config_with_runner(tmp_path, runner)), "--data", str(data),
-             "demo", *SOURCES], env={"PREFECT_API_URL": prefect_api})
+def rows(data: Path) -> list[tuple]:
     with duckdb.connect(str(data / WAREHOUSE_FILE), read_only=True) as con:
         return con.execute(ROWS).fetchall()
 
 
-def test_dask_runner_gives_identical_rows(tmp_path: Path, prefect_api: str) -> None:
-    threads = run_rows(tmp_path, "threads", prefect_api)
-    dask = run_rows(tmp_path, "dask", prefect_api)
+def test_dask_runner_gives_identical_rows(tmp_path: Path, prefect_api: str,
+                                          small_demo: Path) -> None:
+    assert 'task_runner = "threads"' in (CONFIG / "settings.toml").read_text()
+    threads = rows(small_demo)  # the project's config: the default runner, threads
+    data = tmp_path / "data-dask"
+    run_cli(["--config", str(config_with_runner(tmp_path, "dask")), "--data", str(data),
+             "demo", *SOURCES], env={"PREFECT_API_URL": prefect_api})
+    dask = rows(data)
     assert len(threads) >= 30
     assert dask == threads

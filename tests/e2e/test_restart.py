@@ -10,11 +10,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.helpers import run_cli
+from tests.helpers import SMALL_DEMO_SOURCES, run_cli
 from warehouse.connection import WAREHOUSE_FILE
 from warehouse.sql import statement
 
-SOURCES = ["--source", "kloop", "--source", "24kg", "--source", "azattyq-ru"]
+# The small demo's outlets: its run (tests/conftest.py: small_demo) is the uninterrupted one.
+SOURCES = [arg for source in SMALL_DEMO_SOURCES for arg in ("--source", source)]
 
 
 def demo(data: Path, prefect_api: str, crash_at: str | None = None) -> int:
@@ -55,10 +56,9 @@ def state(data: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def uninterrupted(tmp_path_factory: pytest.TempPathFactory, prefect_api: str) -> dict:
-    data = tmp_path_factory.mktemp("uninterrupted")
-    demo(data, prefect_api)
-    return state(data)
+def uninterrupted(small_demo: Path) -> dict:
+    """The state after one uninterrupted run of the same outlets: the session's small demo."""
+    return state(small_demo)
 
 
 def assert_same_as_uninterrupted(after: dict, uninterrupted: dict) -> None:

@@ -109,7 +109,8 @@ def _sql_text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _shut_in(con: duckdb.DuckDBPyConnection, writable: Path | None, fts: bool = True) -> None:
+def _shut_in(con: duckdb.DuckDBPyConnection, writable: Path | None, fts: bool = True,
+             threads: int | None = None) -> None:
     """Load fts (unless `fts` is false), then shut the reader in: no files but the warehouse
     (and `writable`), no extension loads, no setting changes. Once locked, none of this
     can be undone by SQL."""
@@ -125,12 +126,15 @@ def _shut_in(con: duckdb.DuckDBPyConnection, writable: Path | None, fts: bool = 
         con.execute("LOAD fts")  # search_terms() and the search index need it
     if writable is not None:
         con.execute(f"SET allowed_paths = [{_sql_text(str(writable))}]")
+    if threads is not None:  # by SET: in the connect config it would make the file's
+        # configuration differ from a plain reader's, which DuckDB then refuses in-process
+        con.execute(f"SET threads = {int(threads)}")
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
 
 
-def _connect(path: Path, read_only: bool, writable: Path | None = None, fts: bool = True
-             ) -> duckdb.DuckDBPyConnection:
+def _connect(path: Path, read_only: bool, writable: Path | None = None, fts: bool = True,
+             threads: int | None = None) -> duckdb.DuckDBPyConnection:
     config: dict[str, str | bool] = dict(READER_CONFIG) if read_only else {}
     ext_dir = extension_directory()
     if ext_dir:
@@ -138,7 +142,7 @@ def _connect(path: Path, read_only: bool, writable: Path | None = None, fts: boo
     con = duckdb.connect(str(path), read_only=read_only, config=config)
     try:
         if read_only:
-            _shut_in(con, writable, fts)
+            _shut_in(con, writable, fts, threads)
         else:
             con.execute("LOAD fts")  # search_terms() and the search index need it
     except BaseException:
@@ -173,14 +177,15 @@ def _unreadable(path: Path, error: duckdb.Error) -> WarehouseUnreadable:
 
 def _connect_waiting(path: Path, read_only: bool, wait_seconds: float,
                      on_wait: Callable[[], None] | None, writable: Path | None = None,
-                     fts: bool = True) -> duckdb.DuckDBPyConnection:
+                     fts: bool = True, threads: int | None = None
+                     ) -> duckdb.DuckDBPyConnection:
     """Connect; while another process holds a conflicting lock, retry until the deadline.
     A file DuckDB cannot read raises WarehouseUnreadable (DuckDB leaves such a file as is)."""
     deadline = time.monotonic() + wait_seconds
     announced = False
     while True:
         try:
-            return _connect(path, read_only, writable, fts)
+            return _connect(path, read_only, writable, fts, threads)
         except duckdb.Error as error:
             if not _is_lock_error(error):
                 if isinstance(error, duckdb.IOException | duckdb.SerializationException):
@@ -261,12 +266,15 @@ def open_warehouse(data_dir: Path, wait_seconds: float = WRITER_WAIT_SECONDS, *,
 
 def open_readonly(data_dir: Path, wait_seconds: float = READER_WAIT_SECONDS,
                   on_wait: Callable[[], None] | None = None, *,
-                  writable: Path | None = None, fts: bool = True) -> duckdb.DuckDBPyConnection:
+                  writable: Path | None = None, fts: bool = True, threads: int | None = None
+                  ) -> duckdb.DuckDBPyConnection:
     """A read-only connection shut in to the warehouse (module docstring): it reads no other
     file and writes none, except `writable` (an absolute path: an export's staging file).
     While the load step holds the file it waits, then gives up. `fts=False` skips loading
-    the full-text extension (about 90 ms), for a connection that will not search."""
+    the full-text extension (about 90 ms), for a connection that will not search. `threads`:
+    DuckDB's threads for its queries (default: one per core), set before the configuration
+    is locked; a reader of this process that has the file open already keeps its own."""
     if writable is not None and not writable.is_absolute():
         raise ValueError(f"writable must be an absolute path, not {writable}")
     return _connect_waiting(existing_warehouse(data_dir), True, wait_seconds, on_wait, writable,
-                            fts)
+                            fts, threads)

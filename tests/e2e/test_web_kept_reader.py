@@ -60,8 +60,10 @@ def test_one_reader_serves_many_requests_and_is_closed_when_idle(data: Path) -> 
         with reader.reading() as con:
             assert con.execute("SELECT count(*) FROM articles").fetchone()[0] > 0
     assert reader.readers_opened == before + 1
-    with reader.reading() as con, pytest.raises(Exception, match="lock"):
-        con.execute("SET threads = 1")  # shut in as every reader: no setting changes
+    with reader.reading() as con:
+        assert con.execute("SELECT current_setting('threads')").fetchone()[0] == access.THREADS
+        with pytest.raises(Exception, match="lock"):
+            con.execute("SET threads = 2")  # shut in as every reader: no setting changes
     # Idle for IDLE_SECONDS, it is closed: a writer that does not wait at all gets in.
     deadline = time.monotonic() + 30
     while reader._keeper.con is not None and time.monotonic() < deadline:

@@ -203,10 +203,10 @@ def small_demo(tmp_path_factory: pytest.TempPathFactory, request: pytest.Fixture
 # one- and two-test files for the end, where one worker ran the restart scenarios alone for
 # a minute after the other had finished. Only the balance depends on this list: a file
 # missing from it runs among the other end-to-end files.
-SLOWEST_FILES = ("test_demo.py", "test_restart.py", "test_crawl_runs.py", "test_dask.py",
-                 "test_orchestration.py", "test_bench_smoke.py", "test_verify.py",
-                 "test_concurrent_queries.py", "test_alerts_nightly.py",
-                 "test_source_failure.py", "test_story_changes.py", "test_telegram.py")
+SLOWEST_FILES = ("test_demo.py", "test_restart.py", "test_crawl_runs.py", "test_orchestration.py",
+                 "test_dask.py", "test_source_failure.py", "test_bench_smoke.py",
+                 "test_alerts_nightly.py", "test_concurrent_queries.py",
+                 "test_story_changes.py", "test_telegram.py", "test_verify.py")
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -28,9 +28,11 @@ browser:
 # file runs on one worker (loadfile), so a module's fixtures (a demo, a crawl) are built
 # once. (loadgroup groups nothing with pytest 9: xdist 3.8 renames a test's `_nodeid`,
 # which pytest 9 no longer reads.)
+# The slowest files go first (tests/conftest.py: SLOWEST_FILES); the 15 slowest steps are
+# printed at the end, to compare with docs/TESTING.md.
 TEST_WORKERS ?= 2
 test: $(STAMP) browser
-	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=15
 
 # tests/unit only: no crawl, no Prefect, no demo, no subprocess of the command.
 test-fast: $(STAMP)

@@ -9,6 +9,7 @@ import json
 import os
 import signal
 import subprocess
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from tests.helpers import (
     BIN,
     CONFIG,
     DEMO_TABLES,
+    ROOT,
     SITES,
     SMALL_DEMO_SOURCES,
     free_port,
@@ -90,6 +92,7 @@ def _start_prefect_server(home: Path) -> tuple[subprocess.Popen, str]:
 
 
 PREFECT_RECORD = "prefect-server.json"
+PREFECT_LOCK = "prefect-server.lock"
 _SERVERS: list[subprocess.Popen] = []
 
 
@@ -102,17 +105,46 @@ def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     apart by id, and the served deployment's tests share one file (test_orchestration.py)."""
     shared = _run_folder(tmp_path_factory)
     record = shared / PREFECT_RECORD
-    with (shared / "prefect-server.lock").open("w") as lock:
+    with (shared / PREFECT_LOCK).open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not record.exists():
-            home = shared / "prefect-home"
-            home.mkdir(exist_ok=True)
-            proc, api = _start_prefect_server(home)
-            _SERVERS.append(proc)  # kept: the controller or this fixture stops it
-            record.write_text(json.dumps({"api": api, "pid": proc.pid}))
+        _ensure_prefect_server(shared)
     yield json.loads(record.read_text())["api"]
     if "PYTEST_XDIST_WORKER" not in os.environ:  # a run without workers: stop it here
         _stop_prefect_server(record)
+
+
+def _ensure_prefect_server(shared: Path) -> None:
+    """Start the run's server and write its record, unless that is done (under the lock)."""
+    record = shared / PREFECT_RECORD
+    if not record.exists():
+        home = shared / "prefect-home"
+        home.mkdir(exist_ok=True)
+        proc, api = _start_prefect_server(home)
+        _SERVERS.append(proc)  # kept: the controller or prefect_api stops it
+        record.write_text(json.dumps({"api": api, "pid": proc.pid}))
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The xdist controller of a run with end-to-end tests starts the Prefect server while
+    the workers start and collect (it holds the lock until the server answers), so the
+    first tests do not wait for it."""
+    config = session.config
+    if "PYTEST_XDIST_WORKER" in os.environ or not config.pluginmanager.hasplugin("dsession"):
+        return
+    unit = ROOT / "tests" / "unit"
+    if all(Path(arg.split("::")[0]).resolve().is_relative_to(unit) for arg in config.args):
+        return  # tests/unit only: no test needs the server
+    shared = _run_folder(config._tmp_path_factory)
+    lock = (shared / PREFECT_LOCK).open("w")
+    fcntl.flock(lock, fcntl.LOCK_EX)
+
+    def start() -> None:
+        try:
+            _ensure_prefect_server(shared)
+        finally:
+            lock.close()  # a failed start: the first test that needs the server tries again
+
+    threading.Thread(target=start, name="prefect-server", daemon=True).start()
 
 
 def _stop_prefect_server(record: Path) -> None:
@@ -148,7 +180,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     """The xdist controller, after every worker ended: stop the run's Prefect server."""
     if "PYTEST_XDIST_WORKER" in os.environ:
         return
-    _stop_prefect_server(_run_folder(session.config._tmp_path_factory) / PREFECT_RECORD)
+    shared = _run_folder(session.config._tmp_path_factory)
+    with (shared / PREFECT_LOCK).open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # a server still starting (pytest_sessionstart)
+        _stop_prefect_server(shared / PREFECT_RECORD)
 
 
 @pytest.fixture(scope="session")

@@ -28,8 +28,6 @@ one export at a time writes it, then it is moved to its own folder to be sent.""
 from __future__ import annotations
 
 import atexit
-import ctypes
-import os
 import shutil
 import tempfile
 import threading
@@ -39,6 +37,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+from inotify_simple import INotify
+from inotify_simple import flags as inotify_flags
 
 from warehouse.connection import (
     WAREHOUSE_FILE,
@@ -64,39 +64,31 @@ class WriterKnocks:
     """A writer's failed tries to open one file: each closes the file it opened for writing,
     which inotify reports (Linux; elsewhere `watching` is False and nothing is reported)."""
 
-    IN_CLOSE_WRITE = 0x8
-
     def __init__(self) -> None:
-        self.fd = -1
+        self._inotify: INotify | None
         try:
-            self._libc = ctypes.CDLL(None, use_errno=True)
-            self.fd = self._libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
-        except (OSError, AttributeError):
-            self.fd = -1
+            self._inotify = INotify(nonblocking=True)
+        except (OSError, AttributeError):  # no inotify on this system
+            self._inotify = None
 
     @property
     def watching(self) -> bool:
-        return self.fd >= 0
+        return self._inotify is not None
 
     def watch(self, path: Path) -> None:
         """Watch `path` (again: a file replaced since is a new inode), forgetting the tries
         seen so far."""
-        if self.watching and self._libc.inotify_add_watch(
-                self.fd, os.fsencode(path), self.IN_CLOSE_WRITE) < 0:
-            os.close(self.fd)
-            self.fd = -1
+        if self._inotify is not None:
+            try:
+                self._inotify.add_watch(path, inotify_flags.CLOSE_WRITE)
+            except OSError:
+                self._inotify.close()
+                self._inotify = None
         self.knocked()
 
     def knocked(self) -> bool:
         """Whether a file was closed after writing (a writer's try) since the last call."""
-        if not self.watching:
-            return False
-        seen = False
-        while True:
-            try:
-                seen = bool(os.read(self.fd, 4096)) or seen
-            except BlockingIOError:
-                return seen
+        return self._inotify is not None and bool(self._inotify.read(timeout=0))
 
 
 class _Keeper:

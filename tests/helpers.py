@@ -11,7 +11,9 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import traceback
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -317,3 +319,31 @@ def http_endpoint() -> Iterator[Endpoint]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def served_workspace(data: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`steppewatch web` on a free loopback port over `data`, once it answers: its base
+    address and process; stopped on leaving."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+    server = subprocess.Popen([str(BIN / "steppewatch"), "--config", str(CONFIG), "--data",
+                               str(data), "web", "--port", str(port)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"steppewatch web exited: {server.stdout.read()}")
+            try:
+                with urllib.request.urlopen(f"{base}/runs", timeout=5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("steppewatch web did not answer within 60 s") from None
+                time.sleep(0.2)
+        yield base, server
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

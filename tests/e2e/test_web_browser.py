@@ -8,10 +8,6 @@ own (pytest-playwright keeps one open for the whole session, hence not used)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +15,7 @@ import duckdb
 import pytest
 from playwright.sync_api import Browser, Page, Request, expect, sync_playwright
 
-from tests.helpers import BIN, CONFIG, MALICIOUS_TITLE, free_port
+from tests.helpers import MALICIOUS_TITLE, served_workspace
 from tests.workspace_data import build_workspace_warehouse
 from warehouse.connection import open_readonly
 
@@ -48,32 +44,8 @@ def page(browser: Browser) -> Iterator[Page]:
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     data = tmp_path_factory.mktemp("web")
     captures = build_workspace_warehouse(data)
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
-    server = subprocess.Popen([str(BIN / "steppewatch"), "--config", str(CONFIG), "--data",
-                               str(data), "web", "--port", str(port)], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(base, server)
+    with served_workspace(data) as (base, _):
         yield {"data": data, "base": base, "captures": captures}
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def _wait_for(base: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"steppewatch web exited: {server.stdout.read()}")
-        try:
-            with urllib.request.urlopen(f"{base}/runs", timeout=5) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("steppewatch web did not answer within 60 s")
 
 
 def _listed(page: Page) -> list[str]:

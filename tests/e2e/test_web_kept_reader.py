@@ -18,7 +18,7 @@ import pytest
 
 from flows.web import access
 from flows.web.access import WarehouseAccess
-from tests.helpers import BIN, CONFIG, ROOT, free_port
+from tests.helpers import ROOT, served_workspace
 from tests.workspace_data import build_workspace_warehouse
 
 WRITER_BOUND_SECONDS = 20.0  # the writer gives up after this (a page holds it far less)
@@ -96,26 +96,8 @@ def test_a_writers_try_makes_the_kept_reader_step_aside(data: Path) -> None:
 
 @pytest.fixture
 def served(data: Path) -> Iterator[str]:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
-    server = subprocess.Popen([str(BIN / "steppewatch"), "--config", str(CONFIG), "--data",
-                               str(data), "web", "--port", str(port)], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert server.poll() is None, server.stdout.read()
-            try:
-                with urllib.request.urlopen(f"{base}/runs", timeout=5):
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "steppewatch web did not answer"
-                time.sleep(0.2)
+    with served_workspace(data) as (base, _):
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def test_a_nightly_gets_the_warehouse_while_pages_keep_coming(data: Path, served: str) -> None:

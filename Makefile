@@ -29,14 +29,17 @@ browser:
 # once. (loadgroup groups nothing with pytest 9: xdist 3.8 renames a test's `_nodeid`,
 # which pytest 9 no longer reads.)
 # The slowest files go first (tests/conftest.py: SLOWEST_FILES); the 15 slowest steps are
-# printed at the end, to compare with docs/TESTING.md.
+# printed at the end, to compare with docs/TESTING.md. The suite starts a hundred Python
+# processes (demos, crawls, workers): they keep the project's compiled modules (__pycache__)
+# even where PYTHONDONTWRITEBYTECODE is set, instead of compiling them again each time.
 TEST_WORKERS ?= 2
+TEST_ENV := PYTHONDONTWRITEBYTECODE=
 test: $(STAMP) browser
-	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=15
+	$(TEST_ENV) $(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=15
 
 # tests/unit only: no crawl, no Prefect, no demo, no subprocess of the command.
 test-fast: $(STAMP)
-	$(BIN)/pytest -q -n $(TEST_WORKERS) tests/unit
+	$(TEST_ENV) $(BIN)/pytest -q -n $(TEST_WORKERS) tests/unit
 
 # The stock DuckDB CLI on a warehouse, read-only, with the offline fts extension loaded.
 # DATA=data for the real warehouse. Ranked search is `steppewatch search` (docs/QUERIES.md).

@@ -247,6 +247,18 @@ def existing_warehouse(data_dir: Path) -> Path:
     return path
 
 
+# Readers a process keeps open between uses (the workspace's) register here, to be closed
+# before the same process opens their file as the writer: DuckDB refuses a second
+# configuration of one file within a process, rather than waiting for it.
+_KEPT_READERS: list[Callable[[Path], None]] = []
+
+
+def close_before_writing(release: Callable[[Path], None]) -> None:
+    """Register `release(path)`: called before this process opens `path` for writing; it
+    closes any reader of that file it keeps (once the reads on it are done)."""
+    _KEPT_READERS.append(release)
+
+
 def open_warehouse(data_dir: Path, wait_seconds: float = WRITER_WAIT_SECONDS, *,
                    create: bool = True) -> duckdb.DuckDBPyConnection:
     """The warehouse for writing, migrated to the latest schema; made if `create` (the load
@@ -258,6 +270,8 @@ def open_warehouse(data_dir: Path, wait_seconds: float = WRITER_WAIT_SECONDS, *,
         path = data_dir / WAREHOUSE_FILE
     else:
         path = existing_warehouse(data_dir)
+    for release in _KEPT_READERS:
+        release(path)
     con = _connect_waiting(path, False, wait_seconds, _log_writer_wait(path))
     migrate(con)
     apply_views(con)

@@ -43,6 +43,7 @@ from inotify_simple import flags as inotify_flags
 from warehouse.connection import (
     WAREHOUSE_FILE,
     WarehouseBusy,
+    close_before_writing,
     open_readonly,
     open_warehouse,
 )
@@ -113,6 +114,7 @@ class _Keeper:
         self.opens = 0  # readers opened so far (tests and the benchmark read it)
         self.knocks = WriterKnocks()
         self.retiring = False  # a writer tried: no new request on the kept reader
+        close_before_writing(self.step_aside)  # a writer of this process, outside the app
 
     def _due_to_retire(self, now: float) -> bool:
         if self.con is None:
@@ -194,6 +196,16 @@ class _Keeper:
                     break
                 self.cond.wait(REAP_SECONDS)
             self.reaper = None
+
+    def step_aside(self, path: Path) -> None:
+        """Close the kept reader before this process opens `path` for writing (a library
+        caller beside the app; the app's own writer is alone with the file already)."""
+        if path.resolve() != (self.data_dir / WAREHOUSE_FILE).resolve():
+            return
+        with self.cond:
+            while self.users > 0 or self.opening:
+                self.cond.wait()
+            self._close(gap=False)
 
     @contextmanager
     def alone_with_file(self) -> Iterator[None]:

@@ -13,7 +13,6 @@ import re
 import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
 from starlette.testclient import TestClient
 
@@ -23,7 +22,7 @@ from flows import run_night
 from flows.settings import load_settings
 from flows.web.app import create_app
 from tests.helpers import CONFIG, ROOT, SITES, http_endpoint
-from warehouse.connection import WAREHOUSE_FILE
+from warehouse.connection import open_readonly
 
 CHANGED = ROOT / "tests" / "replay" / "changed"
 LATER = ROOT / "tests" / "replay" / "changed-later"
@@ -82,7 +81,8 @@ def nights(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 
 def query(data: Path, sql: str, params: dict | None = None) -> list[tuple]:
-    with duckdb.connect(str(data / WAREHOUSE_FILE), read_only=True) as con:
+    # as the workspace reads (same configuration): its kept reader may be open in-process
+    with open_readonly(data, fts=False) as con:
         return con.execute(sql, params or {}).fetchall()
 
 

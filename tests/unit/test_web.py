@@ -22,7 +22,7 @@ from flows.web.sanitise import ARCHIVE_FRAME_CSP
 from flows.web.security import PAGE_CSP
 from tests.helpers import CONFIG, invoke
 from tests.workspace_data import EDITED_TEXT, RUN_ID, build_workspace_warehouse
-from warehouse.connection import open_readonly
+from warehouse.connection import open_readonly, open_warehouse
 from warehouse.history import run_detail, run_history, source_detail, source_overview
 from warehouse.sql import statement
 from warehouse.stories import StoryFilter, filtered
@@ -177,6 +177,16 @@ def test_pages_read_on_one_kept_reader(client: TestClient) -> None:
                  "/stories.parquet", "/stories.json", "/stories/a-wire1", "/corrections"]:
         assert client.get(path).status_code == 200, path
     assert access.readers_opened == opened
+
+
+def test_a_writer_of_the_same_process_finds_the_kept_reader_gone(client: TestClient,
+                                                                 workspace: dict) -> None:
+    """A library caller beside the app (docs/API.md) writes right after a page: DuckDB
+    refuses a second configuration of a file in one process, so the kept reader steps aside."""
+    assert client.get("/stories").status_code == 200
+    with open_warehouse(workspace["data"], wait_seconds=1, create=False) as con:
+        assert con.execute("SELECT count(*) FROM articles").fetchone()[0] > 0
+    assert client.get("/stories").status_code == 200  # and the pages read on
 
 
 def test_filters_left_out_when_empty_select_the_same_stories(workspace: dict) -> None:

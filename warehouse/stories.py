@@ -119,9 +119,9 @@ def list_stories(con: duckdb.DuckDBPyConnection, story_filter: StoryFilter,
     """One page of the stories the filter selects, newest first, each with its tags.
     `ids`: the articles a search found (None: no search)."""
     params = story_filter.params(ids)
-    total = con.execute(*filtered("stories/count", params)).fetchone()[0]
-    cursor = con.execute(*filtered("stories/list", {**params, "offset": offset,
-                                                     "limit": limit}))
+    total = con.execute(*filtered(_statement("stories/count", ids), params)).fetchone()[0]
+    cursor = con.execute(*filtered(_statement("stories/list", ids),
+                                   {**params, "offset": offset, "limit": limit}))
     rows = [StoryRow(**row) for row in records(cursor)]
     return StoryPage(with_tags(con, rows), total, offset, limit)
 
@@ -130,8 +130,15 @@ def export_statement(story_filter: StoryFilter, ids: list[str] | None = None
                      ) -> tuple[str, dict[str, Any]]:
     """The statement and parameters of the filter's whole result (for exports), newest
     first."""
-    return filtered("stories/list", {**story_filter.params(ids), "offset": 0,
-                                     "limit": EXPORT_LIMIT})
+    return filtered(_statement("stories/list", ids),
+                    {**story_filter.params(ids), "offset": 0, "limit": EXPORT_LIMIT})
+
+
+def _statement(name: str, ids: list[str] | None) -> str:
+    """stories/list or stories/count, or with a search's ids their `_hits` twin: the same
+    rows chosen from the hits alone instead of from every article (a search of 2,000 hits
+    with a topic or a country at 100,000 articles: see bench/web_results.md)."""
+    return name if ids is None else name + "_hits"
 
 
 _ONLY_WITH = re.compile(r"^\s*-- only with \$(\w+)\s*$")

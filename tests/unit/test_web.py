@@ -315,3 +315,41 @@ def test_an_unknown_run_or_source_is_a_404_with_one_readable_line(client: TestCl
             assert answer.status_code == 404, path
             main = re.search(r"<main>(.*)</main>", answer.text, re.S).group(1)
             assert main.strip() == f'<p class="notice">{line}</p>', (path, main)
+
+
+def test_a_search_chooses_its_page_from_the_hits_with_the_same_result(workspace: dict) -> None:
+    """With a search's ids, list_stories and the exports read stories/list_hits and
+    count_hits (the page chosen from the hits alone); they must give the same stories, order
+    and count as stories/list and count over every article, for each shape of filter."""
+    from warehouse.search import search_scores
+    from warehouse.stories import export_statement, list_stories
+
+    shapes = [StoryFilter(), StoryFilter(matched_only=False), StoryFilter(topics=("police",)),
+              StoryFilter(topics=("torture", "protest"), matched_only=False),
+              StoryFilter(country="KG"), StoryFilter(country="TJ", matched_only=False),
+              StoryFilter(outlet="kloop", language="ru"), StoryFilter(language="en"),
+              StoryFilter(day_from=date(2026, 11, 28)), StoryFilter(day_to=date(2026, 11, 29)),
+              StoryFilter(topics=("police",), country="KG", outlet="kloop",
+                          day_from=date(2026, 11, 1), day_to=date(2026, 12, 1))]
+    with open_readonly(workspace["data"]) as con:
+        every = [row[0] for row in con.execute("SELECT article_id FROM articles").fetchall()]
+        searches = [list(search_scores(con, query)) for query in ("милиции", "Душанбе", "пытки")]
+        assert all(searches)
+        id_lists = [None, [], ["a-wire1", "a-evil", "a-plain", "nope", "a-evil"], every,
+                    *searches]
+        compared = 0
+        for shape in shapes:
+            for ids in id_lists:
+                params = shape.params(ids)
+                old = con.execute(*filtered("stories/list", {**params, "offset": 0,
+                                                             "limit": 100})).fetchall()
+                total = con.execute(*filtered("stories/count", params)).fetchone()[0]
+                assert total == len(old)
+                for offset, limit in ((0, 100), (0, 2), (1, 2), (3, 50)):
+                    page = list_stories(con, shape, ids, offset=offset, limit=limit)
+                    assert page.total == total, (shape, ids)
+                    assert ([list(vars(r).values())[:-1] for r in page.stories]
+                            == [list(row) for row in old[offset:offset + limit]]), (shape, ids)
+                assert con.execute(*export_statement(shape, ids)).fetchall() == old
+                compared += bool(old) and ids is not None
+        assert compared > 20

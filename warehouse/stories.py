@@ -119,9 +119,9 @@ def list_stories(con: duckdb.DuckDBPyConnection, story_filter: StoryFilter,
     """One page of the stories the filter selects, newest first, each with its tags.
     `ids`: the articles a search found (None: no search)."""
     params = story_filter.params(ids)
-    total = con.execute(*filtered(_statement("stories/count", ids), params)).fetchone()[0]
-    cursor = con.execute(*filtered(_statement("stories/list", ids),
-                                   {**params, "offset": offset, "limit": limit}))
+    total = con.execute(*story_query("count", ids, params)).fetchone()[0]
+    cursor = con.execute(*story_query("page", ids, {**params, "offset": offset,
+                                                    "limit": limit}))
     rows = [StoryRow(**row) for row in records(cursor)]
     return StoryPage(with_tags(con, rows), total, offset, limit)
 
@@ -130,15 +130,19 @@ def export_statement(story_filter: StoryFilter, ids: list[str] | None = None
                      ) -> tuple[str, dict[str, Any]]:
     """The statement and parameters of the filter's whole result (for exports), newest
     first."""
-    return filtered(_statement("stories/list", ids),
-                    {**story_filter.params(ids), "offset": 0, "limit": EXPORT_LIMIT})
+    return story_query("page", ids, {**story_filter.params(ids), "offset": 0,
+                                     "limit": EXPORT_LIMIT})
 
 
-def _statement(name: str, ids: list[str] | None) -> str:
-    """stories/list or stories/count, or with a search's ids their `_hits` twin: the same
-    rows chosen from the hits alone instead of from every article (a search of 2,000 hits
-    with a topic or a country at 100,000 articles: see bench/web_results.md)."""
-    return name if ids is None else name + "_hits"
+def story_query(kind: str, ids: list[str] | None, params: dict[str, Any]
+                ) -> tuple[str, dict[str, Any]]:
+    """The stories the filters select, as `kind` "page" (stories/page_of: a page of rows) or
+    "count" (stories/count_of), after the selection: stories/selected over every article,
+    or with a search's ids stories/selected_hits, the same articles chosen from the hits
+    alone (a search of 2,000 hits with a topic or a country at 100,000 articles: see
+    bench/web_results.md)."""
+    selection = "stories/selected" if ids is None else "stories/selected_hits"
+    return filtered(selection, params, then=statement(f"stories/{kind}_of"))
 
 
 _ONLY_WITH = re.compile(r"^\s*-- only with \$(\w+)\s*$")
@@ -160,15 +164,16 @@ def _filter_blocks(name: str) -> tuple[tuple[str | None, str], ...]:
     return tuple((needs, "".join(lines)) for needs, lines in blocks)
 
 
-def filtered(name: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+def filtered(name: str, params: dict[str, Any], then: str = "") -> tuple[str, dict[str, Any]]:
     """Statement NAME without the filters whose parameter is empty (None, false, no topics),
     and the parameters the rest uses. Each filter reads `($country IS NULL OR ...)`, true
     when the parameter is empty, but DuckDB plans a prepared statement for any value: each
-    filter left in costs a hash join over every article (stories/count at 100,000 articles
+    filter left in costs a hash join over every article (the count at 100,000 articles
     and no filter: 31 -> 20 ms). The blocks are the file's own lines, marked `-- only with
-    $name`; the statement is the same with all of them in."""
+    $name`; the statement is the same with all of them in. `then`: text that follows it
+    (the rest of a statement it begins)."""
     text = "".join(block for needs, block in _filter_blocks(name)
-                   if needs is None or params[needs] not in (None, False, []))
+                   if needs is None or params[needs] not in (None, False, [])) + then
     used = set(_PARAMETER.findall(re.sub(r"--[^\n]*", "", text)))
     return text, {k: v for k, v in params.items() if k in used}
 

@@ -25,7 +25,7 @@ from tests.workspace_data import EDITED_TEXT, RUN_ID, build_workspace_warehouse
 from warehouse.connection import open_readonly, open_warehouse
 from warehouse.history import run_detail, run_history, source_detail, source_overview
 from warehouse.sql import statement
-from warehouse.stories import StoryFilter, filtered
+from warehouse.stories import StoryFilter, filtered, story_query
 
 
 @pytest.fixture(scope="module")
@@ -189,27 +189,34 @@ def test_a_writer_of_the_same_process_finds_the_kept_reader_gone(client: TestCli
     assert client.get("/stories").status_code == 200  # and the pages read on
 
 
+# Every shape of filter the stories page can send: each filter alone, and all at once.
+FILTER_SHAPES = [
+    StoryFilter(), StoryFilter(matched_only=False), StoryFilter(topics=("police",)),
+    StoryFilter(topics=("torture", "protest"), matched_only=False),
+    StoryFilter(country="KG"), StoryFilter(country="TJ", matched_only=False),
+    StoryFilter(outlet="kloop", language="ru"), StoryFilter(language="en"),
+    StoryFilter(day_from=date(2026, 11, 28)), StoryFilter(day_to=date(2026, 11, 29)),
+    StoryFilter(topics=("police",), country="KG", outlet="kloop",
+                day_from=date(2026, 11, 1), day_to=date(2026, 12, 1))]
+
+
 def test_filters_left_out_when_empty_select_the_same_stories(workspace: dict) -> None:
     """warehouse.stories.filtered drops the filters whose parameter is empty; the statement
     with all of them in must give the same rows and count, for every shape of filter."""
-    shapes = [StoryFilter(), StoryFilter(matched_only=False), StoryFilter(topics=("police",)),
-              StoryFilter(topics=("torture", "protest"), matched_only=False),
-              StoryFilter(country="KG"), StoryFilter(country="TJ", matched_only=False),
-              StoryFilter(outlet="kloop", language="ru"), StoryFilter(language="en"),
-              StoryFilter(day_from=date(2026, 11, 28)), StoryFilter(day_to=date(2026, 11, 29)),
-              StoryFilter(topics=("police",), country="KG", outlet="kloop",
-                          day_from=date(2026, 11, 1), day_to=date(2026, 12, 1))]
     with open_readonly(workspace["data"]) as con:
-        for shape in shapes:
+        for shape in FILTER_SHAPES:
             for ids in (None, [], ["a-wire1", "a-evil", "a-plain", "nope"]):
                 params = shape.params(ids)
                 page = {**params, "offset": 0, "limit": 100}
-                whole = con.execute(statement("stories/list"), page).fetchall()
-                assert con.execute(*filtered("stories/list", page)).fetchall() == whole
-                total = con.execute(statement("stories/count"), params).fetchone()
-                assert con.execute(*filtered("stories/count", params)).fetchone() == total
+                every = statement("stories/selected")  # all the filters in
+                whole = con.execute(every + statement("stories/page_of"), page).fetchall()
+                assert con.execute(*filtered("stories/selected", page, statement(
+                    "stories/page_of"))).fetchall() == whole, (shape, ids)
+                total = con.execute(every + statement("stories/count_of"), params).fetchone()
+                assert con.execute(*filtered("stories/selected", params, statement(
+                    "stories/count_of"))).fetchone() == total
                 assert total[0] == len(whole), (shape, ids)
-            assert len(filtered("stories/count", shape.params(None))[1]) < len(params)
+            assert len(story_query("count", None, shape.params(None))[1]) < len(params)
 
 
 def _form(page: str) -> dict[str, str]:
@@ -318,19 +325,12 @@ def test_an_unknown_run_or_source_is_a_404_with_one_readable_line(client: TestCl
 
 
 def test_a_search_chooses_its_page_from_the_hits_with_the_same_result(workspace: dict) -> None:
-    """With a search's ids, list_stories and the exports read stories/list_hits and
-    count_hits (the page chosen from the hits alone); they must give the same stories, order
-    and count as stories/list and count over every article, for each shape of filter."""
+    """With a search's ids, list_stories and the exports select from stories/selected_hits
+    (the page chosen from the hits alone); they must give the same stories, order and count
+    as stories/selected over every article, for each shape of filter."""
     from warehouse.search import search_scores
     from warehouse.stories import export_statement, list_stories
 
-    shapes = [StoryFilter(), StoryFilter(matched_only=False), StoryFilter(topics=("police",)),
-              StoryFilter(topics=("torture", "protest"), matched_only=False),
-              StoryFilter(country="KG"), StoryFilter(country="TJ", matched_only=False),
-              StoryFilter(outlet="kloop", language="ru"), StoryFilter(language="en"),
-              StoryFilter(day_from=date(2026, 11, 28)), StoryFilter(day_to=date(2026, 11, 29)),
-              StoryFilter(topics=("police",), country="KG", outlet="kloop",
-                          day_from=date(2026, 11, 1), day_to=date(2026, 12, 1))]
     with open_readonly(workspace["data"]) as con:
         every = [row[0] for row in con.execute("SELECT article_id FROM articles").fetchall()]
         searches = [list(search_scores(con, query)) for query in ("милиции", "Душанбе", "пытки")]
@@ -338,12 +338,14 @@ def test_a_search_chooses_its_page_from_the_hits_with_the_same_result(workspace:
         id_lists = [None, [], ["a-wire1", "a-evil", "a-plain", "nope", "a-evil"], every,
                     *searches]
         compared = 0
-        for shape in shapes:
+        for shape in FILTER_SHAPES:
             for ids in id_lists:
                 params = shape.params(ids)
-                old = con.execute(*filtered("stories/list", {**params, "offset": 0,
-                                                             "limit": 100})).fetchall()
-                total = con.execute(*filtered("stories/count", params)).fetchone()[0]
+                old = con.execute(*filtered("stories/selected", {**params, "offset": 0,
+                                                                 "limit": 100},
+                                            statement("stories/page_of"))).fetchall()
+                total = con.execute(*filtered("stories/selected", params,
+                                              statement("stories/count_of"))).fetchone()[0]
                 assert total == len(old)
                 for offset, limit in ((0, 100), (0, 2), (1, 2), (3, 50)):
                     page = list_stories(con, shape, ids, offset=offset, limit=limit)

@@ -1,4 +1,4 @@
--- The topics of the given articles ($ids: a JSON array, see stories/list) with their score
+-- The topics of the given articles ($ids: a JSON array, see stories/selected) with their score
 -- and the matches that carried them. Found by article id on that column alone, then read
 -- by row id: rows stored together (a page of stories of the same days) then prune the scan
 -- of the large matches column to their row groups (4-5x faster on a fresh connection at

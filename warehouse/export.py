@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
 from warehouse.sql import statement
 
 EXPORT_FORMATS = ("parquet", "csv")
+
+T = TypeVar("T")
 
 
 def export_stories(con: duckdb.DuckDBPyConnection, fmt: str, output: Path, *,
@@ -38,15 +40,13 @@ def write_query(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]
     of `con.sql` with parameters is run to be made, and again to be counted or fetched)."""
     options = "FORMAT parquet, COMPRESSION zstd" if fmt == "parquet" else "FORMAT csv, HEADER"
     query = sql.strip().rstrip(";")
-    written: list[int] = []
 
-    def copy(partial: Path) -> None:
-        written.append(con.execute(
+    def copy(partial: Path) -> int:
+        return con.execute(
             f"COPY ({query}) TO '{str(partial).replace(chr(39), chr(39) * 2)}' ({options})",
-            params).fetchone()[0])
+            params).fetchone()[0]
 
-    _write_atomically(output, copy)
-    return written[0]
+    return _write_atomically(output, copy)
 
 
 def write_relation(relation: duckdb.DuckDBPyRelation, fmt: str, output: Path) -> None:
@@ -62,13 +62,15 @@ def write_relation(relation: duckdb.DuckDBPyRelation, fmt: str, output: Path) ->
     _write_atomically(output, write)
 
 
-def _write_atomically(output: Path, write: Callable[[Path], None]) -> None:
+def _write_atomically(output: Path, write: Callable[[Path], T]) -> T:
+    """`write(staging file)`, then the staging file moved to `output`; its result."""
     partial = staging_file(output)
     partial.parent.mkdir(parents=True, exist_ok=True)
     partial.unlink(missing_ok=True)  # else DuckDB writes a tmp_ file next to it first
     try:
-        write(partial)
+        result = write(partial)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
     partial.replace(output)
+    return result

@@ -220,8 +220,9 @@ def topic_styles(rule_topics: list[str], stories: list[Story],
     shown = [*rule_topics, *others]
     order = topic_order or shown
     taken: set[str] = set()
-    return {t: TopicStyle(t, _css_class(t, taken), colour_of(t, order).ink,
-                          colour_of(t, order).tint) for t in shown}
+    colours = {t: colour_of(t, order) for t in shown}
+    return {t: TopicStyle(t, _css_class(t, taken), colours[t].ink, colours[t].tint)
+            for t in shown}
 
 
 def topic_order(topics_file: Path) -> tuple[str, ...]:

@@ -21,6 +21,7 @@ from flows.web.state import WebState
 from warehouse.changes import story_changes
 from warehouse.export import write_query
 from warehouse.feedback import new_feedback_key
+from warehouse.sql import records
 from warehouse.stories import (
     PAGE_SIZE,
     StoryFilter,
@@ -129,10 +130,8 @@ def _export_records(state: WebState, story_filter: StoryFilter) -> list[dict[str
     """The selection's stories as records, their statement run once; the reader is let go
     before they are encoded and sent."""
     with state.access.reading() as con:
-        cursor = con.execute(*export_statement(story_filter, _search_ids(con, story_filter)))
-        names = [d[0] for d in cursor.description]
-        rows = cursor.fetchall()
-    return [dict(zip(names, row, strict=True)) for row in rows]
+        return records(con.execute(*export_statement(story_filter,
+                                                     _search_ids(con, story_filter))))
 
 
 JSON_CHUNK = 64 * 1024  # characters of the JSON export sent at a time

@@ -58,5 +58,6 @@ clean:
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
-tag-figures: $(STAMP)  # held-out tagging figures into README.md and docs/TOPICS.md
+tag-figures: $(STAMP)  # held-out tagging figures and labellers' agreement into the docs
 	$(BIN)/python -m flows.tagging.evaluate tests/data/real_holdout.jsonl --write README.md docs/TOPICS.md
+	$(BIN)/python -m flows.tagging.agreement tests/data/real_holdout_labels.jsonl --write docs/TOPICS.md

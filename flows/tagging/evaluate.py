@@ -188,15 +188,16 @@ def format_markdown(report: EvalReport) -> str:
     return "\n\n".join(parts)
 
 
-_BLOCK = re.compile(r"(<!-- tag-figures -->\n).*?(<!-- /tag-figures -->)", re.S)
+def _block(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(<!-- {name} -->\n).*?(<!-- /{name} -->)", re.S)
 
 
-def write_figures(doc: Path, markdown: str) -> None:
-    """Replace the text between the doc's tag-figures markers with ``markdown``."""
-    text = doc.read_text(encoding="utf-8")
-    if not _BLOCK.search(text):
-        raise SystemExit(f"{doc}: no <!-- tag-figures --> ... <!-- /tag-figures --> block")
-    doc.write_text(_BLOCK.sub(lambda m: m[1] + markdown + "\n" + m[2], text), "utf-8")
+def write_figures(doc: Path, markdown: str, block: str = "tag-figures") -> None:
+    """Replace the text between the doc's ``<!-- block -->`` markers with ``markdown``."""
+    text, pattern = doc.read_text(encoding="utf-8"), _block(block)
+    if not pattern.search(text):
+        raise SystemExit(f"{doc}: no <!-- {block} --> ... <!-- /{block} --> block")
+    doc.write_text(pattern.sub(lambda m: m[1] + markdown + "\n" + m[2], text), "utf-8")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,53 @@
+"""The held-out set's second, blind labelling: its agreement figures and the labels it settled."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from flows.tagging.agreement import Agreement, agreement, format_markdown, read_labels, settled
+from flows.tagging.evaluate import Counts, write_figures
+from tests.helpers import ROOT
+
+LABELS = ROOT / "tests/data/real_holdout_labels.jsonl"
+
+
+def test_kappa_discounts_the_agreement_two_labellers_reach_by_chance() -> None:
+    # 50 pages: 20 both, 5 first only, 10 second only, 15 neither. Observed agreement
+    # 0.7; by chance 0.5 * 0.6 + 0.5 * 0.4 = 0.5; kappa (0.7 - 0.5) / (1 - 0.5) = 0.4.
+    assert abs(Agreement(Counts(tp=20, fp=10, fn=5), neither=15).kappa - 0.4) < 1e-9
+    assert Agreement(Counts(tp=7), neither=3).kappa == 1.0
+
+
+def test_agreement_and_settlement_count_each_labeller_apart() -> None:
+    rows = [
+        {"first": ["police"], "second": ["police"], "final": ["police"]},
+        {"first": [], "second": ["police"], "final": ["police"]},
+        {"first": ["protest", "torture"], "second": ["protest"], "final": ["protest", "torture"]},
+        {"first": ["torture"], "second": ["police"], "final": []},
+    ]
+    police = agreement(rows)["police"].counts
+    assert (police.tp, police.fp, police.fn) == (1, 2, 0)
+    assert (agreement(rows)["torture"].counts.fn, agreement(rows)["torture"].neither) == (2, 2)
+    assert settled(rows) == {"first": 1, "second": 1, "neither": 1}
+
+
+def test_the_held_out_set_carries_the_settled_labels_of_every_page() -> None:
+    held_out = [json.loads(line) for line in (ROOT / "tests/data/real_holdout.jsonl").open()]
+    labels = read_labels(LABELS)
+    assert [r["id"] for r in held_out] == [r["id"] for r in labels]
+    for page, label in zip(held_out, labels, strict=True):
+        assert sorted(page["topics"]) == label["final"], page["id"]
+        if label["first"] == label["second"]:
+            assert label["final"] == label["first"] and "reason" not in label
+        else:
+            assert label["reason"], page["id"]  # every settled disagreement says why
+
+
+def test_published_agreement_is_that_of_the_labels_file(tmp_path: Path) -> None:
+    """`make tag-figures` writes the table; a changed label must come with it."""
+    doc = ROOT / "docs/TOPICS.md"
+    copy = tmp_path / "TOPICS.md"
+    copy.write_text(doc.read_text("utf-8"), "utf-8")
+    write_figures(copy, format_markdown(read_labels(LABELS)), block="label-agreement")
+    assert copy.read_text("utf-8") == doc.read_text("utf-8")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -62,6 +63,15 @@ class Mistake:
     title: str
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """One labelled article: its language, the topics tagged and the gold topics."""
+
+    lang: str
+    predicted: frozenset[str]
+    gold: frozenset[str]
+
+
 @dataclass
 class EvalReport:
     articles: int = 0
@@ -73,6 +83,7 @@ class EvalReport:
     files: list[str] = field(default_factory=list)
     hard_negatives: int = 0
     hard_negatives_tagged: int = 0
+    outcomes: list[Outcome] = field(default_factory=list)
 
 
 def _score(report: EvalReport, obj: dict, predicted: set[str], topic_ids: list[str]) -> None:
@@ -130,10 +141,39 @@ def evaluate(paths: Path | Sequence[Path], tagger: SupportsTag) -> EvalReport:
         result = tagger.tag(obj.get("title") or "", obj["text"], obj.get("lang"))
         report.articles += 1
         _score(report, obj, set(result.topics), topic_ids)
+        report.outcomes.append(Outcome(str(obj.get("lang") or "und"), frozenset(result.topics),
+                                       frozenset(obj.get("topics") or [])))
         if obj.get("hard_negative"):
             report.hard_negatives += 1
             report.hard_negatives_tagged += bool(result.topics)
     return report
+
+
+def f1_interval(
+    outcomes: list[Outcome], topics: list[str], resamples: int = 1000, seed: int = 0
+) -> tuple[float, float] | None:
+    """The 95% bootstrap interval of F1 over ``topics``: the articles drawn again with
+    replacement ``resamples`` times (seeded, so the published figures are reproducible).
+    It says how far the figure could move on another sample of the same size."""
+    counts = []
+    for o in outcomes:
+        c = Counts()
+        for topic in topics:
+            c.add(topic in o.predicted, topic in o.gold)
+        counts.append((c.tp, c.fp, c.fn))
+    if not counts:
+        return None
+    draw, values = random.Random(seed), []
+    for _ in range(resamples):
+        tp = fp = fn = 0
+        for a, b, c in draw.choices(counts, k=len(counts)):
+            tp, fp, fn = tp + a, fp + b, fn + c
+        if tp + fp and tp + fn:
+            values.append(2 * tp / (2 * tp + fp + fn))
+    if len(values) < resamples // 2:  # too few positives to say
+        return None
+    values.sort()
+    return values[int(0.025 * len(values))], values[int(0.975 * len(values)) - 1]
 
 
 def _pct(value: float | None) -> str:
@@ -168,23 +208,35 @@ def _hard_line(report: EvalReport) -> str:
             f"{report.hard_negatives} ({share:.1f}%)")
 
 
-def format_markdown(report: EvalReport) -> str:
-    """Markdown tables (per topic, per language) with the set's size, for the docs."""
-    head = "| {} | positives | precision | recall | F1 |\n| --- | ---: | ---: | ---: | ---: |"
+def _interval(outcomes: list[Outcome], topics: list[str]) -> str:
+    found = f1_interval(outcomes, topics)
+    return "—" if found is None else f"{100 * found[0]:.1f}–{100 * found[1]:.1f}"
 
-    def row(name: str, c: Counts) -> str:
+
+def format_markdown(report: EvalReport) -> str:
+    """Markdown tables (per topic, per language) with the set's size and each F1's 95%
+    bootstrap interval, for the docs."""
+    head = ("| {} | positives | precision | recall | F1 | F1, 95% interval |\n"
+            "| --- | ---: | ---: | ---: | ---: | ---: |")
+    topic_ids = list(report.topics)
+
+    def row(name: str, c: Counts, outcomes: list[Outcome], topics: list[str]) -> str:
         return (f"| {name} | {c.tp + c.fn} | {_pct(c.precision)} | {_pct(c.recall)} "
-                f"| {_pct(c.f1)} |")
+                f"| {_pct(c.f1)} | {_interval(outcomes, topics)} |")
 
     names = ", ".join(f"`{Path(f).name}`" for f in report.files) or "the labelled set"
     parts = [f"{report.articles} articles ({names}); positives = gold labels of the topic, "
-             "or of all topics for a language; figures in %."]
+             "or of all topics for a language; figures in %; the interval is where F1 "
+             "falls on 95% of 1,000 resamples of the articles."]
     if report.hard_negatives:
         parts[0] += f" {_hard_line(report).capitalize()}."
-    parts.append("\n".join([head.format("topic"), *(row(t, c) for t, c in report.topics.items()),
-                            row("all", report.overall)]))
-    parts.append("\n".join([head.format("language"),
-                            *(row(lang, c) for lang, c in sorted(report.languages.items()))]))
+    everyone = report.outcomes
+    parts.append("\n".join([head.format("topic"),
+                            *(row(t, c, everyone, [t]) for t, c in report.topics.items()),
+                            row("all", report.overall, everyone, topic_ids)]))
+    parts.append("\n".join([head.format("language"), *(
+        row(lang, c, [o for o in everyone if o.lang == lang], topic_ids)
+        for lang, c in sorted(report.languages.items()))]))
     return "\n\n".join(parts)
 
 

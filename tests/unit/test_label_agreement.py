@@ -1,4 +1,4 @@
-"""The held-out set's second, blind labelling: its agreement figures and the labels it settled."""
+"""How exact the held-out figures are: two labellers' agreement, and F1's bootstrap interval."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from flows.tagging.agreement import Agreement, agreement, format_markdown, read_labels, settled
-from flows.tagging.evaluate import Counts, write_figures
+from flows.tagging.evaluate import Counts, Outcome, f1_interval, write_figures
 from tests.helpers import ROOT
 
 LABELS = ROOT / "tests/data/real_holdout_labels.jsonl"
@@ -51,3 +51,14 @@ def test_published_agreement_is_that_of_the_labels_file(tmp_path: Path) -> None:
     copy.write_text(doc.read_text("utf-8"), "utf-8")
     write_figures(copy, format_markdown(read_labels(LABELS)), block="label-agreement")
     assert copy.read_text("utf-8") == doc.read_text("utf-8")
+
+
+def test_f1_interval_brackets_the_figure_and_is_reproducible() -> None:
+    right = [Outcome("ru", frozenset({"police"}), frozenset({"police"}))] * 30
+    wrong = [Outcome("ru", frozenset({"police"}), frozenset()),
+             Outcome("ru", frozenset(), frozenset({"police"}))] * 5
+    assert f1_interval(right, ["police"]) == (1.0, 1.0)
+    low, high = f1_interval(right + wrong, ["police"]) or (0.0, 0.0)
+    assert low < 60 / 70 < high < 1.0  # the set's own F1 is 2*30 / (2*30 + 5 + 5)
+    assert f1_interval(right + wrong, ["police"]) == (low, high)
+    assert f1_interval([Outcome("tg", frozenset(), frozenset())] * 9, ["police"]) is None

@@ -81,11 +81,16 @@ def _compile_language(
 
 
 def _score(hits: list[Hit], doc: Doc, title_weight: float) -> float:
-    """``title_weight`` if the title has a hit, plus one per text sentence with a hit."""
+    """``title_weight`` if the title has a hit, plus, per text sentence with a hit, the
+    largest weight of its hits (1 unless the query boosts them, ``(…)^2``)."""
     sentence_of = doc.fields[TEXT].sentence_of
-    sentences = {sentence_of[first] for f, first, _, _ in hits if f == TEXT}
-    in_title = any(f == TITLE for f, _, _, _ in hits)
-    return (title_weight if in_title else 0.0) + len(sentences)
+    sentences: dict[int, int] = {}
+    for f, first, _, _, weight in hits:
+        if f == TEXT:
+            sentence = sentence_of[first]
+            sentences[sentence] = max(weight, sentences.get(sentence, 0))
+    in_title = any(h[0] == TITLE for h in hits)
+    return (title_weight if in_title else 0.0) + sum(sentences.values())
 
 
 def _lede(text: str) -> int:
@@ -102,12 +107,12 @@ def _lede_of_brief(topic: TopicSpec, hits: list[Hit], doc: Doc, text: str | None
     if not topic.short_text or not text or len(text) > topic.short_text:
         return False
     lede, sentence_of = _lede(text), doc.fields[TEXT].sentence_of
-    return any(f == TEXT and sentence_of[first] == lede for f, first, _, _ in hits)
+    return any(f == TEXT and sentence_of[first] == lede for f, first, *_ in hits)
 
 
 def _masks(hits: list[Hit]) -> tuple[frozenset[int], frozenset[int]]:
     masked: tuple[set[int], set[int]] = (set(), set())
-    for f, first, last, _ in hits:
+    for f, first, last, *_ in hits:
         masked[f].update(range(first, last + 1))
     return frozenset(masked[TITLE]), frozenset(masked[TEXT])
 
@@ -188,7 +193,7 @@ class Tagger:
         """One match per stretch of text: hits inside a longer hit (a phrase) are dropped."""
         out: list[Match] = []
         covered: tuple[int, int, int] = (-1, -1, -1)  # field, first, last of the last kept
-        for f, first, last, term in sorted(set(hits), key=lambda h: (h[0], h[1], -h[2], h[3])):
+        for f, first, last, term, _ in sorted(set(hits), key=lambda h: (h[0], h[1], -h[2], h[3])):
             if f == covered[0] and first >= covered[1] and last <= covered[2]:
                 continue
             covered = (f, first, last)

@@ -87,7 +87,8 @@ def test_juxtaposed_terms_are_or_and_plus_minus_work() -> None:
 
 
 @pytest.mark.parametrize(
-    "query", ["полиц~", "[a TO b]", "/пол.*/", "по*иция", "пол?ция", "author:полиция", "полиция^1.5"]
+    "query",
+    ["полиц~", "[a TO b]", "/пол.*/", "по*иция", "пол?ция", "author:полиция", "полиция^1.5"],
 )
 def test_unsupported_syntax_is_a_config_error(query: str) -> None:
     with pytest.raises(TopicsConfigError):

@@ -102,9 +102,10 @@ def _lede(text: str) -> int:
 
 
 def _lede_of_brief(topic: TopicSpec, hits: list[Hit], doc: Doc, text: str | None) -> bool:
-    """A brief (text of at most ``short_text`` characters) whose first sentence has a hit:
-    one clear sentence is the story there; a passing mention later in it is still not."""
-    if not topic.short_text or not text or len(text) > topic.short_text:
+    """A hit in the first sentence of a brief (text of at most ``short_text`` characters),
+    or of any text when the topic sets ``lede_tags``: the lede is the story there; a
+    passing mention later in it is still not."""
+    if not text or not (topic.lede_tags or (topic.short_text and len(text) <= topic.short_text)):
         return False
     lede, sentence_of = _lede(text), doc.fields[TEXT].sentence_of
     return any(f == TEXT and sentence_of[first] == lede for f, first, *_ in hits)

@@ -10,7 +10,7 @@ from typing import Any
 from crawlers.language import REGISTRY, TOPIC_LANGUAGES
 from crawlers.tomlconfig import ConfigError, decode_utf8, loads_toml
 
-_SETTING_KEYS = {"min_score", "title_weight", "short_text"}
+_SETTING_KEYS = {"min_score", "title_weight", "short_text", "lede_tags"}
 _TOPIC_KEYS = {"label", "description", "queries", "shared", "ignore"} | _SETTING_KEYS
 
 
@@ -43,6 +43,9 @@ class TopicSpec:
     # A brief (text of at most short_text characters; 0: no such rule) is also tagged when
     # its first sentence has a hit: in a brief, the lede is the whole story.
     short_text: float = 0.0
+    # A hit in the text's first sentence tags the topic at any length: news opens on its
+    # subject, and for some topics (protest) a lede mention is never a passing one.
+    lede_tags: bool = False
 
     def sources(self, lang: str) -> list[str]:
         """Query texts that apply to ``lang``: its own query and the shared ones."""
@@ -114,10 +117,17 @@ def _topic(tid: str, entry: Any, defaults: dict[str, Any]) -> TopicSpec:
         title_weight=_number(settings.get("title_weight", 2), f"{where}.title_weight"),
         short_text=_number(settings["short_text"], f"{where}.short_text")
         if "short_text" in settings else 0.0,
+        lede_tags=_flag(settings.get("lede_tags", False), f"{where}.lede_tags"),
     )
     if not spec.queries and not spec.shared:
         raise TopicsConfigError(f"{where} has no queries")
     return spec
+
+
+def _flag(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise TopicsConfigError(f"{where} must be true or false, not {value!r}")
+    return value
 
 
 def parse_topics(content: bytes, path: Path | str = "topics file") -> TopicsFile:

@@ -9,6 +9,7 @@ import pytest
 
 from flows.tagging.evaluate import evaluate, format_markdown, format_report, write_figures
 from flows.tagging.tagger import Tagger
+from flows.tagging.topics import TopicsConfigError
 from tests.helpers import ROOT, invoke
 
 LONG_FILLER = " Погода в городе была тёплой, рынки работали как обычно." * 12
@@ -57,6 +58,21 @@ def test_a_brief_is_tagged_by_its_first_sentence_only(tagger: Tagger) -> None:
     assert "police" in topics(tagger, lede, "ru")
     assert "police" not in topics(tagger, later, "ru")  # a passing mention, even in a brief
     assert "police" not in topics(tagger, lede + LONG_FILLER, "ru")  # no brief: two needed
+
+
+def test_a_story_that_opens_on_a_protest_is_a_protest_story_at_any_length(
+    tagger: Tagger,
+) -> None:
+    opening = "Жители села вышли на пикет у здания акимата." + LONG_FILLER
+    later = "Жители села обсудили ремонт дороги." + LONG_FILLER + " Вспомнили и пикет."
+    assert len(opening) > 600 and "protest" in topics(tagger, opening, "ru")  # lede_tags
+    assert "protest" not in topics(tagger, later, "ru")  # one passing sentence still is not
+    assert "police" not in topics(tagger, "В Алматы дежурила полиция." + LONG_FILLER, "ru")
+
+
+def test_lede_tags_must_be_true_or_false() -> None:
+    with pytest.raises(TopicsConfigError, match=r"topics.t.lede_tags must be true or false"):
+        Tagger.from_text("[topics.t]\nlede_tags = 1\n[topics.t.queries]\nru = 'митинг'\n")
 
 
 def test_police_actions_at_a_rally_count_for_police(tagger: Tagger) -> None:

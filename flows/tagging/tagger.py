@@ -42,6 +42,7 @@ class _Plan:
     topic: TopicSpec
     query: Matcher | None
     ignore: Matcher | None
+    stricter: Matcher | None = None
 
 
 def _combine(matchers: list[Matcher | None]) -> Matcher | None:
@@ -54,7 +55,8 @@ def _combine(matchers: list[Matcher | None]) -> Matcher | None:
 def _compile_language(
     topics: tuple[TopicSpec, ...], analyzer: Analyzer
 ) -> tuple[list[_Plan], Vocabulary]:
-    """Every topic's query and ignore query for one language, and what they look up."""
+    """Every topic's query, ignore and stricter queries for one language, and what they
+    look up."""
     keys: set[str] = set()
     prefixes: set[str] = set()
 
@@ -75,8 +77,10 @@ def _compile_language(
     for topic in topics:
         lang = analyzer.lang or ""
         query = compile_all(topic.sources(lang), topic.id, "query")
-        ignore_sources = [topic.ignore[lang]] if lang in topic.ignore else []
-        plans.append(_Plan(topic, query, compile_all(ignore_sources, topic.id, "ignore")))
+        ignore = [topic.ignore[lang]] if lang in topic.ignore else []
+        stricter = [topic.stricter[lang]] if lang in topic.stricter else []
+        plans.append(_Plan(topic, query, compile_all(ignore, topic.id, "ignore"),
+                           compile_all(stricter, topic.id, "stricter")))
     return plans, Vocabulary(analyzer, frozenset(keys), frozenset(prefixes))
 
 
@@ -111,6 +115,30 @@ def _lede_of_brief(topic: TopicSpec, hits: list[Hit], doc: Doc, text: str | None
     return any(f == TEXT and sentence_of[first] == lede for f, first, *_ in hits)
 
 
+OPENING = 2  # sentences of the text that open a story: stored pages often start on a menu line
+
+
+def _opens_on(stricter: Matcher | None, doc: Doc, text: str | None) -> bool:
+    """Whether the title or the text's opening sentences match ``stricter``."""
+    if stricter is None or hopeless(stricter, doc):
+        return False
+    doc.masks = None
+    hits = stricter.hits(doc)
+    if not hits:
+        return False
+    first, sentence_of = _lede(text or ""), doc.fields[TEXT].sentence_of
+    return any(f == TITLE or 0 <= first <= sentence_of[a] < first + OPENING
+               for f, a, *_ in hits)
+
+
+def _tagged(plan: _Plan, hits: list[Hit], score: float, doc: Doc, text: str | None) -> bool:
+    """Whether the topic's score (or a lede) is enough; in a story that opens on one of the
+    topic's ``stricter`` kinds only the stricter score is (the lede rules do not apply)."""
+    if _opens_on(plan.stricter, doc, text):  # after the hits: it clears the ignore masks
+        return score >= plan.topic.strict_score
+    return score >= plan.topic.min_score or _lede_of_brief(plan.topic, hits, doc, text)
+
+
 def _masks(hits: list[Hit]) -> tuple[frozenset[int], frozenset[int]]:
     masked: tuple[set[int], set[int]] = (set(), set())
     for f, first, last, *_ in hits:
@@ -137,8 +165,9 @@ class Tagger:
         for i, topic in enumerate(topics):
             query = _combine([compiled[lang][0][i].query for lang in TOPIC_LANGUAGES])
             ignore = _combine([compiled[lang][0][i].ignore for lang in TOPIC_LANGUAGES])
+            stricter = _combine([compiled[lang][0][i].stricter for lang in TOPIC_LANGUAGES])
             if query is not None:
-                self._plans[ALL].append(_Plan(topic, query, ignore))
+                self._plans[ALL].append(_Plan(topic, query, ignore, stricter))
 
     @classmethod
     def from_file(cls, path: Path) -> Tagger:
@@ -184,7 +213,7 @@ class Tagger:
                 continue
             score = _score(hits, doc, plan.topic.title_weight)
             result.scores[plan.topic.id] = score
-            if score >= plan.topic.min_score or _lede_of_brief(plan.topic, hits, doc, text):
+            if _tagged(plan, hits, score, doc, text):
                 result.topics.append(plan.topic.id)
                 result.matches[plan.topic.id] = self._matches(plan.topic.id, hits, doc)
         return result

@@ -10,8 +10,8 @@ from typing import Any
 from crawlers.language import REGISTRY, TOPIC_LANGUAGES
 from crawlers.tomlconfig import ConfigError, decode_utf8, loads_toml
 
-_SETTING_KEYS = {"min_score", "title_weight", "short_text", "lede_tags"}
-_TOPIC_KEYS = {"label", "description", "queries", "shared", "ignore"} | _SETTING_KEYS
+_SETTING_KEYS = {"min_score", "title_weight", "short_text", "lede_tags", "stricter_min_score"}
+_TOPIC_KEYS = {"label", "description", "queries", "shared", "ignore", "stricter"} | _SETTING_KEYS
 
 
 class TopicsConfigError(ConfigError):
@@ -38,6 +38,9 @@ class TopicSpec:
     queries: dict[str, str] = field(default_factory=dict)
     shared: tuple[SharedQuery, ...] = ()
     ignore: dict[str, str] = field(default_factory=dict)
+    # Kinds of story, told by their opening, where the topic's words are mostly incidental
+    # (police in a crash report): there the topic needs stricter_min_score.
+    stricter: dict[str, str] = field(default_factory=dict)
     min_score: float = 2.0
     title_weight: float = 2.0
     # A brief (text of at most short_text characters; 0: no such rule) is also tagged when
@@ -46,6 +49,11 @@ class TopicSpec:
     # A hit in the text's first sentence tags the topic at any length: news opens on its
     # subject, and for some topics (protest) a lede mention is never a passing one.
     lede_tags: bool = False
+    stricter_min_score: float = 0.0  # 0: min_score + 1
+
+    @property
+    def strict_score(self) -> float:
+        return self.stricter_min_score or self.min_score + 1
 
     def sources(self, lang: str) -> list[str]:
         """Query texts that apply to ``lang``: its own query and the shared ones."""
@@ -113,11 +121,14 @@ def _topic(tid: str, entry: Any, defaults: dict[str, Any]) -> TopicSpec:
         queries=_per_language(entry.get("queries", {}), f"{where}.queries"),
         shared=tuple(shared),
         ignore=_per_language(entry.get("ignore", {}), f"{where}.ignore"),
+        stricter=_per_language(entry.get("stricter", {}), f"{where}.stricter"),
         min_score=_number(settings.get("min_score", 2), f"{where}.min_score"),
         title_weight=_number(settings.get("title_weight", 2), f"{where}.title_weight"),
         short_text=_number(settings["short_text"], f"{where}.short_text")
         if "short_text" in settings else 0.0,
         lede_tags=_flag(settings.get("lede_tags", False), f"{where}.lede_tags"),
+        stricter_min_score=_number(settings["stricter_min_score"], f"{where}.stricter_min_score")
+        if "stricter_min_score" in settings else 0.0,
     )
     if not spec.queries and not spec.shared:
         raise TopicsConfigError(f"{where} has no queries")

@@ -134,6 +134,17 @@ def test_a_boosted_clause_scores_its_sentences_by_its_weight() -> None:
                                                         "Полиция"]
 
 
+def test_a_story_opening_on_a_stricter_kind_needs_the_stricter_score() -> None:
+    extra = "stricter_min_score = 3\n[topics.t.stricter]\nru = 'ДТП OR авари*'\n"
+    t = tagger("полиц*", settings="min_score = 2\nshort_text = 600", extra=extra)
+    crash = "В Алматы произошло ДТП. Полиция приехала. Полиция оформила протокол."
+    assert not tagged(t, crash)  # two police sentences: not enough after a crash opening
+    assert tagged(t, crash + " Полиция задержала водителя.")  # three are
+    assert not tagged(t, "Полиция сообщила об аварии на трассе.")  # no brief rule either
+    assert tagged(t, "Полиция провела рейд. Полиция задержала троих. Об аварии ни слова. ДТП.")
+    assert not tagged(t, "Полиция приехала. Полиция уехала.", title="Авария на трассе")
+
+
 def test_ignore_phrases_do_not_count() -> None:
     extra = "[topics.t.ignore]\nru = '\"по данным полиц*\"'\n"
     t = tagger("полиц*", extra=extra)

@@ -70,6 +70,12 @@ def test_a_story_that_opens_on_a_protest_is_a_protest_story_at_any_length(
     assert "police" not in topics(tagger, "В Алматы дежурила полиция." + LONG_FILLER, "ru")
 
 
+def test_a_site_slogan_of_off_beat_stories_is_no_beating(tagger: Tagger) -> None:
+    slogan = "Get the latest news, off-beat stories and analysis. A prisoner was moved to a "
+    assert "torture" not in topics(tagger, slogan + "prison in Bishkek.", "en")
+    assert "torture" in topics(tagger, "A prisoner was beat by guards in the prison.", "en")
+
+
 def test_lede_tags_must_be_true_or_false() -> None:
     with pytest.raises(TopicsConfigError, match=r"topics.t.lede_tags must be true or false"):
         Tagger.from_text("[topics.t]\nlede_tags = 1\n[topics.t.queries]\nru = 'митинг'\n")

@@ -70,6 +70,14 @@ def test_a_story_that_opens_on_a_protest_is_a_protest_story_at_any_length(
     assert "police" not in topics(tagger, "В Алматы дежурила полиция." + LONG_FILLER, "ru")
 
 
+def test_a_tajik_detention_centre_is_not_a_detention(tagger: Tagger) -> None:
+    filler = " Ҳаво гарм буд." * 20
+    centre = "24 муҳоҷир дар боздоштгоҳ даст ба гуруснанишинӣ задаанд." + filler
+    assert topics(tagger, centre, "tg") == ["protest"]  # боздоштгоҳ: a place, not police
+    rally = "Дар гирдиҳамоӣ 10 нафар боздошт шуданд." + filler
+    assert "police" in topics(tagger, rally, "tg")  # боздошт шуданд: were detained
+
+
 def test_a_site_slogan_of_off_beat_stories_is_no_beating(tagger: Tagger) -> None:
     slogan = "Get the latest news, off-beat stories and analysis. A prisoner was moved to a "
     assert "torture" not in topics(tagger, slogan + "prison in Bishkek.", "en")

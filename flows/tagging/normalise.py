@@ -4,8 +4,8 @@ A token's *form* is its casefolded spelling with ё→е, every apostrophe varia
 ``'``, look-alike letters of the other script folded, (Uzbek only) Cyrillic
 transliterated to Latin and apostrophes dropped, and (Tajik only) ҷ ҳ қ ғ ӣ ӯ folded to the
 Russian-keyboard letters ч х к г и у that many Tajik texts use instead, and (Kazakh only)
-Cyrillic and every Latin spelling in use folded to one Latin skeleton. Its *key* is the
-form stemmed by Snowball for Russian and English, and the form itself for the other
+Cyrillic, every Latin spelling in use and the Arabic script folded to one Latin skeleton.
+Its *key* is the form stemmed by Snowball for Russian and English, and the form itself for the other
 languages, whose inflection queries cover with prefixes.
 """
 
@@ -61,16 +61,31 @@ _KK_FOLD = str.maketrans({
     "ń": "n", "ŋ": "n", "ö": "o", "ó": "o", "ş": "sh", "ç": "ch", "ū": "u", "ü": "u",
     "ú": "u", "ý": "u", "w": "u", "y": "i", "é": "e", "\u0307": "", "'": "",
 })  # fmt: skip
+# Kazakh in Arabic script (tote jazu: Kazakhs of China, Mongolia, and outlets' tt/
+# editions) writes every vowel, so it folds letter for letter to the same skeleton: the
+# hamza that marks a word's front vowels is dropped, as the Cyrillic-Latin fold drops them.
+_KK_ARABIC = str.maketrans({
+    "ا": "a", "ٵ": "a", "ب": "b", "ۆ": "v", "گ": "g", "ع": "g", "د": "d", "ە": "e",
+    "ج": "j", "ز": "z", "ي": "i", "ی": "i", "ك": "k", "ک": "k", "ق": "q", "ل": "l",
+    "م": "m", "ن": "n", "ڭ": "n", "و": "o", "ٶ": "o", "پ": "p", "ر": "r", "س": "s",
+    "ت": "t", "ۋ": "u", "ۇ": "u", "ٷ": "u", "ف": "f", "ح": "h", "ھ": "h", "ه": "h",
+    "چ": "ch", "ش": "sh", "ى": "i", "ٸ": "i", "ء": "", "ٴ": "", "ـ": "",
+})  # fmt: skip
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
 _KK_DIGRAPHS = (("zh", "j"), ("kh", "h"), ("ts", "s"))
 
 
 def kk_skeleton(form: str) -> str:
-    """One spelling for a casefolded Kazakh word in Cyrillic or any Latin alphabet."""
+    """One spelling for a casefolded Kazakh word in Cyrillic, any Latin alphabet or the
+    Arabic script."""
+    if _ARABIC_LETTER.search(form):
+        form = form.translate(_KK_ARABIC)
     folded = form.translate(_KK_FOLD)
     for digraph, letter in _KK_DIGRAPHS:
         if digraph in folded:
             folded = folded.replace(digraph, letter)
-    return folded
+    # и before я/ю (полиция) is one letter in the Arabic script (پوليتسيا): ii is i.
+    return folded.replace("ii", "i") if "ii" in folded else folded
 
 
 def _is_cyrillic(ch: str) -> bool:

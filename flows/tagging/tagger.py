@@ -118,7 +118,7 @@ def _lede_of_brief(topic: TopicSpec, hits: list[Hit], doc: Doc, text: str | None
 OPENING = 2  # sentences of the text that open a story: stored pages often start on a menu line
 
 
-def _opens_on(stricter: Matcher | None, doc: Doc, text: str | None) -> bool:
+def _opens_on(stricter: Matcher | None, doc: Doc) -> bool:
     """Whether the title or the text's opening sentences match ``stricter``."""
     if stricter is None or hopeless(stricter, doc):
         return False
@@ -126,15 +126,15 @@ def _opens_on(stricter: Matcher | None, doc: Doc, text: str | None) -> bool:
     hits = stricter.hits(doc)
     if not hits:
         return False
-    first, sentence_of = _lede(text or ""), doc.fields[TEXT].sentence_of
-    return any(f == TITLE or 0 <= first <= sentence_of[a] < first + OPENING
-               for f, a, *_ in hits)
+    sentence_of = doc.fields[TEXT].sentence_of  # numbers skip blank lines: count sentences
+    opening = sorted(set(sentence_of.values()))[:OPENING]
+    return any(f == TITLE or sentence_of[a] in opening for f, a, *_ in hits)
 
 
 def _tagged(plan: _Plan, hits: list[Hit], score: float, doc: Doc, text: str | None) -> bool:
     """Whether the topic's score (or a lede) is enough; in a story that opens on one of the
     topic's ``stricter`` kinds only the stricter score is (the lede rules do not apply)."""
-    if _opens_on(plan.stricter, doc, text):  # after the hits: it clears the ignore masks
+    if _opens_on(plan.stricter, doc):  # after the hits: it clears the ignore masks
         return score >= plan.topic.strict_score
     return score >= plan.topic.min_score or _lede_of_brief(plan.topic, hits, doc, text)
 

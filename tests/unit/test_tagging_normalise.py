@@ -62,6 +62,20 @@ def test_kazakh_cyrillic_and_latin_spellings_meet(cyrillic: str, latin: str) -> 
     assert normalise(cyrillic, "kk") == normalise(latin, "kk")
 
 
+@pytest.mark.parametrize(("cyrillic", "arabic"), [
+    ("наразылыққа", "نارازىلىققا"),
+    ("митингке", "ميتينگكە"),
+    ("тұрғындар", "تۇرعىندار"),
+    ("полиция", "پوليتسيا"),          # и before я is one letter there
+    ("ұсталды", "ۇستالدى"),
+    ("түрме", "ءتۇرمە"),              # the hamza of front vowels is dropped
+    ("талап етуде", "تالاپ ەتۋدە"),
+])  # fmt: skip
+def test_kazakh_arabic_script_meets_cyrillic(cyrillic: str, arabic: str) -> None:
+    forms = [[normalise(w, "kk") for w in text.split()] for text in (cyrillic, arabic)]
+    assert forms[0] == forms[1]
+
+
 def test_kazakh_skeleton_keeps_different_words_apart() -> None:
     words = ["ұстаз", "ұстал", "үстел", "сот", "сат", "қамау", "қамқор"]
     assert len({normalise(w, "kk") for w in words}) == len(words)

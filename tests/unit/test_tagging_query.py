@@ -143,6 +143,8 @@ def test_a_story_opening_on_a_stricter_kind_needs_the_stricter_score() -> None:
     assert not tagged(t, "Полиция сообщила об аварии на трассе.")  # no brief rule either
     assert tagged(t, "Полиция провела рейд. Полиция задержала троих. Об аварии ни слова. ДТП.")
     assert not tagged(t, "Полиция приехала. Полиция уехала.", title="Авария на трассе")
+    # the opening is the first two sentences with words, blank lines between them or not
+    assert not tagged(t, "Полиция сообщила.\n\nНа трассе ДТП. Полиция работает на месте.")
 
 
 def test_ignore_phrases_do_not_count() -> None:

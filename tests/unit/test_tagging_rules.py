@@ -70,6 +70,11 @@ def test_a_story_that_opens_on_a_protest_is_a_protest_story_at_any_length(
     assert "police" not in topics(tagger, "В Алматы дежурила полиция." + LONG_FILLER, "ru")
 
 
+def test_a_kazakh_rally_in_arabic_script_is_a_protest(tagger: Tagger) -> None:
+    rally = "اتىراۋ قالاسىنىڭ تۇرعىندارى سۋ ماسەلەسىنە بايلانىستى ميتينگكە شىقتى."
+    assert topics(tagger, rally, "kk") == ["protest"]
+
+
 def test_a_tajik_detention_centre_is_not_a_detention(tagger: Tagger) -> None:
     filler = " Ҳаво гарм буд." * 20
     centre = "24 муҳоҷир дар боздоштгоҳ даст ба гуруснанишинӣ задаанд." + filler

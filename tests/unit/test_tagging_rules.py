@@ -70,6 +70,15 @@ def test_a_story_that_opens_on_a_protest_is_a_protest_story_at_any_length(
     assert "police" not in topics(tagger, "В Алматы дежурила полиция." + LONG_FILLER, "ru")
 
 
+def test_in_protest_is_protest_outside_sport_and_a_share_button_is_no_stock_market(
+    tagger: Tagger,
+) -> None:
+    coaches = "Two wrestling coaches stripped off in protest after the bronze medal bout."
+    assert "protest" not in topics(tagger, coaches, "en")
+    inmates = "Share\nInmates in Oral injured themselves in protest against their treatment."
+    assert "protest" in topics(tagger, inmates, "en")
+
+
 def test_a_kazakh_rally_in_arabic_script_is_a_protest(tagger: Tagger) -> None:
     rally = "اتىراۋ قالاسىنىڭ تۇرعىندارى سۋ ماسەلەسىنە بايلانىستى ميتينگكە شىقتى."
     assert topics(tagger, rally, "kk") == ["protest"]

@@ -75,7 +75,7 @@ def test_in_protest_is_protest_outside_sport_and_a_share_button_is_no_stock_mark
 ) -> None:
     coaches = "Two wrestling coaches stripped off in protest after the bronze medal bout."
     assert "protest" not in topics(tagger, coaches, "en")
-    inmates = "Share\nInmates in Oral injured themselves in protest against their treatment."
+    inmates = "Share\nInmates in Oral cut themselves in protest. They protest at their treatment."
     assert "protest" in topics(tagger, inmates, "en")
 
 

@@ -9,6 +9,7 @@ from flows.tagging.normalise import TOKEN_RE, Analyzer
 
 FIELDS: tuple[str, ...] = ("title", "text")
 TITLE, TEXT = 0, 1
+OPENING = 2  # sentences that open a story: stored pages often start on a menu line
 _CACHE_LIMIT = 400_000
 _HEAD = 3
 
@@ -62,11 +63,14 @@ class TermTable(dict[str, tuple[str, ...]]):
 
 @dataclass
 class FieldIndex:
-    """Postings (term -> word positions) and sentence numbers of the words that matter."""
+    """Postings (term -> word positions) and sentence numbers of the words that matter;
+    ``opening``: the numbers of the first ``OPENING`` sentences that have any word (blank
+    lines and lone punctuation are no sentences)."""
 
     text: str
     postings: dict[str, list[int]]
     sentence_of: dict[int, int]
+    opening: tuple[int, ...] = ()
     _spans: list[tuple[int, int]] | None = field(default=None, repr=False)
 
     def span(self, first: int, last: int) -> tuple[int, int]:
@@ -79,12 +83,15 @@ class FieldIndex:
 def index_field(text: str, table: TermTable) -> FieldIndex:
     postings: dict[str, list[int]] = {}
     sentence_of: dict[int, int] = {}
+    opening: list[int] = []
     position = 0
     sentence = 0
     for word in TOKEN_RE.findall(text):
         if not word:
             sentence += 1
             continue
+        if len(opening) < OPENING and (not opening or opening[-1] != sentence):
+            opening.append(sentence)
         terms = table[word]
         if terms:
             sentence_of[position] = sentence
@@ -94,7 +101,7 @@ def index_field(text: str, table: TermTable) -> FieldIndex:
                 else:
                     postings[term] = [position]
         position += 1
-    return FieldIndex(text, postings, sentence_of)
+    return FieldIndex(text, postings, sentence_of, tuple(opening))
 
 
 @dataclass

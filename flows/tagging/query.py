@@ -18,13 +18,15 @@ from luqum import tree
 from luqum.exceptions import ParseError
 from luqum.parser import parser
 
-from flows.tagging.index import FIELDS, Doc
+from flows.tagging.index import FIELDS, TEXT, TITLE, Doc
 from flows.tagging.normalise import WORD_PATTERN, Analyzer
 
 Hit = tuple[int, int, int, str, int]
 _TERM_RE = re.compile(f"({WORD_PATTERN})(\\*?)")
 _INNER_STAR = re.compile(r"\*\w")
-_ALL_FIELDS: tuple[int, ...] = (0, 1)
+_ALL_FIELDS: tuple[int, ...] = (TITLE, TEXT)
+OPENED = 2  # the text's opening sentences only (index.OPENING): with the title, ``opening:``
+_OPENING_FIELDS: tuple[int, ...] = (TITLE, OPENED)
 
 
 class QueryError(ValueError):
@@ -50,12 +52,20 @@ def hopeless(matcher: Matcher, doc: Doc) -> bool:
     return matcher.needs is not None and matcher.needs.isdisjoint(doc.present)
 
 
+def _field(f: int) -> int:
+    """The indexed field a query field reads (the opening is part of the text)."""
+    return TEXT if f == OPENED else f
+
+
 def _positions(doc: Doc, f: int, term: str) -> list[int]:
-    found = doc.fields[f].postings.get(term)
+    index = doc.fields[_field(f)]
+    found = index.postings.get(term)
     if not found:
         return []
-    if doc.masks and doc.masks[f]:
-        mask = doc.masks[f]
+    if f == OPENED:
+        found = [p for p in found if index.sentence_of[p] in index.opening]
+    if doc.masks and doc.masks[_field(f)]:
+        mask = doc.masks[_field(f)]
         return [p for p in found if p not in mask]
     return found
 
@@ -70,7 +80,8 @@ class Term(Matcher):
         object.__setattr__(self, "needs", frozenset({self.term}))
 
     def hits(self, doc: Doc) -> list[Hit] | None:
-        out = [(f, p, p, self.label, 1) for f in self.fields for p in _positions(doc, f, self.term)]
+        out = [(_field(f), p, p, self.label, 1)
+               for f in self.fields for p in _positions(doc, f, self.term)]
         return out or None
 
 
@@ -95,9 +106,9 @@ class Phrase(Matcher):
             lists = [_positions(doc, f, t) for t in self.terms]
             if not all(lists):
                 continue
-            sentence_of = doc.fields[f].sentence_of
+            sentence_of = doc.fields[_field(f)].sentence_of
             spans = self._exact(lists) if self.slop == 0 else self._near(lists)
-            out.extend((f, a, b, self.label, 1) for a, b in spans
+            out.extend((_field(f), a, b, self.label, 1) for a, b in spans
                        if sentence_of[a] == sentence_of[b])
         return out or None
 
@@ -256,9 +267,13 @@ class _Compiler:
         return Context(child) if force == 0 else Boosted(child, int(force))
 
     def _field(self, name: str, fields: tuple[int, ...]) -> tuple[int, ...]:
-        if name not in FIELDS:
-            raise QueryError(f"unknown field {name!r}; use one of {', '.join(FIELDS)}")
-        wanted = (FIELDS.index(name),)
+        if name == "opening":
+            wanted = _OPENING_FIELDS
+        elif name in FIELDS:
+            wanted = (FIELDS.index(name),)
+        else:
+            raise QueryError(f"unknown field {name!r}; use one of {', '.join(FIELDS)}, "
+                             "opening")
         if fields != _ALL_FIELDS and fields != wanted:
             raise QueryError(f"field {name!r} nested inside another field")
         return wanted

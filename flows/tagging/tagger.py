@@ -7,7 +7,7 @@ from pathlib import Path
 
 from crawlers.language import TOPIC_LANGUAGES
 from flows.tagging.index import FIELDS, TEXT, TITLE, Doc, TermTable, Vocabulary, index_field
-from flows.tagging.normalise import TOKEN_RE, Analyzer
+from flows.tagging.normalise import Analyzer
 from flows.tagging.query import Hit, Matcher, Or, QueryError, compile_query, hopeless
 from flows.tagging.topics import (
     TopicsConfigError,
@@ -97,44 +97,29 @@ def _score(hits: list[Hit], doc: Doc, title_weight: float) -> float:
     return (title_weight if in_title else 0.0) + sum(sentences.values())
 
 
-def _lede(text: str) -> int:
-    """The sentence number (as the index counts them) of the text's first word; -1: none."""
-    for sentence, m in enumerate(TOKEN_RE.finditer(text)):
-        if m.start(1) >= 0:
-            return sentence  # every match before the first word was a boundary
-    return -1
-
-
 def _lede_of_brief(topic: TopicSpec, hits: list[Hit], doc: Doc, text: str | None) -> bool:
     """A hit in the first sentence of a brief (text of at most ``short_text`` characters),
     or of any text when the topic sets ``lede_tags``: the lede is the story there; a
     passing mention later in it is still not."""
     if not text or not (topic.lede_tags or (topic.short_text and len(text) <= topic.short_text)):
         return False
-    lede, sentence_of = _lede(text), doc.fields[TEXT].sentence_of
-    return any(f == TEXT and sentence_of[first] == lede for f, first, *_ in hits)
+    index = doc.fields[TEXT]
+    lede = index.opening[0] if index.opening else -1
+    return any(f == TEXT and index.sentence_of[first] == lede for f, first, *_ in hits)
 
 
-OPENING = 2  # sentences of the text that open a story: stored pages often start on a menu line
-
-
-def _opens_on(stricter: Matcher | None, doc: Doc) -> bool:
-    """Whether the title or the text's opening sentences match ``stricter``."""
+def _is_stricter_kind(stricter: Matcher | None, doc: Doc) -> bool:
+    """Whether the story is of a kind the topic's ``stricter`` queries name."""
     if stricter is None or hopeless(stricter, doc):
         return False
-    doc.masks = None
-    hits = stricter.hits(doc)
-    if not hits:
-        return False
-    sentence_of = doc.fields[TEXT].sentence_of  # numbers skip blank lines: count sentences
-    opening = sorted(set(sentence_of.values()))[:OPENING]
-    return any(f == TITLE or sentence_of[a] in opening for f, a, *_ in hits)
+    doc.masks = None  # the topic's ignore masks are for its own words only
+    return stricter.hits(doc) is not None
 
 
 def _tagged(plan: _Plan, hits: list[Hit], score: float, doc: Doc, text: str | None) -> bool:
-    """Whether the topic's score (or a lede) is enough; in a story that opens on one of the
-    topic's ``stricter`` kinds only the stricter score is (the lede rules do not apply)."""
-    if _opens_on(plan.stricter, doc):  # after the hits: it clears the ignore masks
+    """Whether the topic's score (or a lede) is enough; in a story of one of the topic's
+    ``stricter`` kinds only the stricter score is (the lede rules do not apply)."""
+    if _is_stricter_kind(plan.stricter, doc):  # after the hits: it clears the ignore masks
         return score >= plan.topic.strict_score
     return score >= plan.topic.min_score or _lede_of_brief(plan.topic, hits, doc, text)
 

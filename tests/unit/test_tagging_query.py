@@ -134,8 +134,17 @@ def test_a_boosted_clause_scores_its_sentences_by_its_weight() -> None:
                                                         "Полиция"]
 
 
+def test_opening_field_reads_the_title_and_the_first_two_sentences_with_words() -> None:
+    t = tagger("opening:митинг*")
+    assert tagged(t, "Вчера был митинг.")
+    assert tagged(t, "Главная\n\n\nВчера был митинг.")  # blank lines are no sentences
+    assert not tagged(t, "Главная. Новости. Вчера был митинг.")  # the third sentence
+    assert tagged(t, "Главная. Новости. Вчера был митинг.", title="Митинг в Бишкеке")
+    assert tagged(tagger("полиц* AND NOT opening:праздник*"), "Полиция. Было тепло. Праздник.")
+
+
 def test_a_story_opening_on_a_stricter_kind_needs_the_stricter_score() -> None:
-    extra = "stricter_min_score = 3\n[topics.t.stricter]\nru = 'ДТП OR авари*'\n"
+    extra = "stricter_min_score = 3\n[topics.t.stricter]\nru = 'opening:(ДТП OR авари*)'\n"
     t = tagger("полиц*", settings="min_score = 2\nshort_text = 600", extra=extra)
     crash = "В Алматы произошло ДТП. Полиция приехала. Полиция оформила протокол."
     assert not tagged(t, crash)  # two police sentences: not enough after a crash opening

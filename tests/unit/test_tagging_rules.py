@@ -79,6 +79,15 @@ def test_in_protest_is_protest_outside_sport_and_a_share_button_is_no_stock_mark
     assert "protest" in topics(tagger, inmates, "en")
 
 
+@pytest.mark.parametrize(("lang", "text"), [
+    ("ru", "Милиция применила слезоточивый газ у здания акимата. Толпа не расходилась."),
+    ("ky", "Милиция көздөн жаш агызуучу газ колдонду. Эл тарабады."),
+    ("tk", "Polisiýa göz ýaşardyjy gaz ulandy. Adamlar dagamady."),
+])  # fmt: skip
+def test_tear_gas_is_crowd_control_and_so_a_protest(tagger: Tagger, lang: str, text: str) -> None:
+    assert "protest" in topics(tagger, text + LONG_FILLER, lang)
+
+
 def test_a_kazakh_rally_in_arabic_script_is_a_protest(tagger: Tagger) -> None:
     rally = "اتىراۋ قالاسىنىڭ تۇرعىندارى سۋ ماسەلەسىنە بايلانىستى ميتينگكە شىقتى."
     assert topics(tagger, rally, "kk") == ["protest"]

@@ -4,8 +4,7 @@ A matcher's ``hits`` returns ``None`` when the article does not match and otherw
 hits that made it match: positive terms of the branches that are true (a ``NOT`` branch
 contributes none, nor does a context clause boosted to zero, ``(…)^0``: it must match but
 its words add nothing to the score). A hit is ``(field, first word, last word, term as
-written, weight)``: the weight is 1, or N under a boost ``(…)^N`` (a text sentence with
-such a hit scores N).
+written)``.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from luqum.parser import parser
 from flows.tagging.index import FIELDS, TEXT, TITLE, Doc
 from flows.tagging.normalise import WORD_PATTERN, Analyzer
 
-Hit = tuple[int, int, int, str, int]
+Hit = tuple[int, int, int, str]
 _TERM_RE = re.compile(f"({WORD_PATTERN})(\\*?)")
 _INNER_STAR = re.compile(r"\*\w")
 _ALL_FIELDS: tuple[int, ...] = (TITLE, TEXT)
@@ -80,7 +79,7 @@ class Term(Matcher):
         object.__setattr__(self, "needs", frozenset({self.term}))
 
     def hits(self, doc: Doc) -> list[Hit] | None:
-        out = [(_field(f), p, p, self.label, 1)
+        out = [(_field(f), p, p, self.label)
                for f in self.fields for p in _positions(doc, f, self.term)]
         return out or None
 
@@ -108,7 +107,7 @@ class Phrase(Matcher):
                 continue
             sentence_of = doc.fields[_field(f)].sentence_of
             spans = self._exact(lists) if self.slop == 0 else self._near(lists)
-            out.extend((_field(f), a, b, self.label, 1) for a, b in spans
+            out.extend((_field(f), a, b, self.label) for a, b in spans
                        if sentence_of[a] == sentence_of[b])
         return out or None
 
@@ -197,22 +196,6 @@ class Context(Matcher):
         return None if self.child.hits(doc) is None else []
 
 
-@dataclass(frozen=True)
-class Boosted(Matcher):
-    """``(…)^N``: its hits weigh N, so one sentence with such a hit scores N (LABELS.md
-    rules where one sentence is the story, e.g. protesters detained)."""
-
-    child: Matcher
-    weight: int
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "needs", self.child.needs)
-
-    def hits(self, doc: Doc) -> list[Hit] | None:
-        found = self.child.hits(doc)
-        return None if found is None else [(f, a, b, t, self.weight) for f, a, b, t, _ in found]
-
-
 @dataclass
 class Compiled:
     """A compiled query and the keys and prefixes the article index must provide."""
@@ -256,15 +239,11 @@ class _Compiler:
         raise QueryError(f"unsupported query syntax ({type(node).__name__}): {node}")
 
     def _boost(self, node: tree.Boost, fields: tuple[int, ...]) -> Matcher:
-        """``^0``: context that must match but does not score; ``^N`` (a whole number):
-        each sentence with its hits scores N. Fractions would suggest a finer scoring than
-        sentences counted."""
-        force = float(node.force)
-        if force != int(force) or force < 0:
-            raise QueryError(f"a boost is ^0 (context) or a whole number (^2: a sentence "
-                             f"with such a hit scores 2): {node}")
-        child = self.compile(node.expr, fields)
-        return Context(child) if force == 0 else Boosted(child, int(force))
+        """Only ``^0`` (context that must match but does not score); other boosts would
+        suggest weights the scoring does not have."""
+        if float(node.force) != 0:
+            raise QueryError(f"only ^0 (context) is supported as a boost: {node}")
+        return Context(self.compile(node.expr, fields))
 
     def _field(self, name: str, fields: tuple[int, ...]) -> tuple[int, ...]:
         if name == "opening":

@@ -85,16 +85,11 @@ def _compile_language(
 
 
 def _score(hits: list[Hit], doc: Doc, title_weight: float) -> float:
-    """``title_weight`` if the title has a hit, plus, per text sentence with a hit, the
-    largest weight of its hits (1 unless the query boosts them, ``(…)^2``)."""
+    """``title_weight`` if the title has a hit, plus one per text sentence with a hit."""
     sentence_of = doc.fields[TEXT].sentence_of
-    sentences: dict[int, int] = {}
-    for f, first, _, _, weight in hits:
-        if f == TEXT:
-            sentence = sentence_of[first]
-            sentences[sentence] = max(weight, sentences.get(sentence, 0))
-    in_title = any(h[0] == TITLE for h in hits)
-    return (title_weight if in_title else 0.0) + sum(sentences.values())
+    sentences = {sentence_of[first] for f, first, _, _ in hits if f == TEXT}
+    in_title = any(f == TITLE for f, _, _, _ in hits)
+    return (title_weight if in_title else 0.0) + len(sentences)
 
 
 def _lede_of_brief(topic: TopicSpec, hits: list[Hit], doc: Doc, text: str | None) -> bool:
@@ -208,7 +203,7 @@ class Tagger:
         """One match per stretch of text: hits inside a longer hit (a phrase) are dropped."""
         out: list[Match] = []
         covered: tuple[int, int, int] = (-1, -1, -1)  # field, first, last of the last kept
-        for f, first, last, term, _ in sorted(set(hits), key=lambda h: (h[0], h[1], -h[2], h[3])):
+        for f, first, last, term in sorted(set(hits), key=lambda h: (h[0], h[1], -h[2], h[3])):
             if f == covered[0] and first >= covered[1] and last <= covered[2]:
                 continue
             covered = (f, first, last)

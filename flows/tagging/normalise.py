@@ -60,26 +60,21 @@ _KK_FOLD = str.maketrans({
     "я": "ia", "ä": "a", "á": "a", "ǵ": "g", "ğ": "g", "ǧ": "g", "ı": "i", "ñ": "n",
     "ń": "n", "ŋ": "n", "ö": "o", "ó": "o", "ş": "sh", "ç": "ch", "ū": "u", "ü": "u",
     "ú": "u", "ý": "u", "w": "u", "y": "i", "é": "e", "\u0307": "", "'": "",
-})  # fmt: skip
-# Kazakh in Arabic script (tote jazu: Kazakhs of China, Mongolia, and outlets' tt/
-# editions) writes every vowel, so it folds letter for letter to the same skeleton: the
-# hamza that marks a word's front vowels is dropped, as the Cyrillic-Latin fold drops them.
-_KK_ARABIC = str.maketrans({
+    # The Arabic script (tote jazu: Kazakhs of China and Mongolia, outlets' tt/ editions)
+    # writes every vowel, so it folds letter for letter; the hamza marking a word's front
+    # vowels is dropped, as the fold drops what tells ә from а.
     "ا": "a", "ٵ": "a", "ب": "b", "ۆ": "v", "گ": "g", "ع": "g", "د": "d", "ە": "e",
     "ج": "j", "ز": "z", "ي": "i", "ی": "i", "ك": "k", "ک": "k", "ق": "q", "ل": "l",
     "م": "m", "ن": "n", "ڭ": "n", "و": "o", "ٶ": "o", "پ": "p", "ر": "r", "س": "s",
     "ت": "t", "ۋ": "u", "ۇ": "u", "ٷ": "u", "ف": "f", "ح": "h", "ھ": "h", "ه": "h",
     "چ": "ch", "ش": "sh", "ى": "i", "ٸ": "i", "ء": "", "ٴ": "", "ـ": "",
 })  # fmt: skip
-_ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
 _KK_DIGRAPHS = (("zh", "j"), ("kh", "h"), ("ts", "s"))
 
 
 def kk_skeleton(form: str) -> str:
     """One spelling for a casefolded Kazakh word in Cyrillic, any Latin alphabet or the
     Arabic script."""
-    if _ARABIC_LETTER.search(form):
-        form = form.translate(_KK_ARABIC)
     folded = form.translate(_KK_FOLD)
     for digraph, letter in _KK_DIGRAPHS:
         if digraph in folded:

@@ -35,7 +35,7 @@ def tag(
     from flows.tagging.tagger import Tagger
 
     for given in (file, *(eval_files or [])):
-        if given is not None and not given.is_file():
+        if given is not None and (given.is_dir() or not given.exists()):  # a pipe is fine
             fail(f"{given}: {'is a folder' if given.is_dir() else 'no such file'}; give a "
                  "JSON-lines file (one object with a 'text' per line), or pipe the lines in")
     try:

@@ -244,7 +244,7 @@ def test_cli_takes_several_eval_files_and_markdown(labelled: list[Path]) -> None
 
 def test_eval_reads_a_device_or_pipe_not_only_a_regular_file() -> None:
     result = invoke(["tag", "--eval", "/dev/null"])  # like <(…) in a shell: not a regular file
-    assert result.exit_code == 0 and result.stdout.startswith("0 articles")
+    assert result.returncode == 0 and result.stdout.startswith("0 articles")
 
 
 @pytest.mark.parametrize("doc", ["README.md", "docs/TOPICS.md"])

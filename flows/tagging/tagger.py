@@ -78,7 +78,7 @@ def _compile_language(
         lang = analyzer.lang or ""
         query = compile_all(topic.sources(lang), topic.id, "query")
         ignore = [topic.ignore[lang]] if lang in topic.ignore else []
-        stricter = [topic.stricter[lang]] if lang in topic.stricter else []
+        stricter = topic.stricter.get(lang, [])
         plans.append(_Plan(topic, query, compile_all(ignore, topic.id, "ignore"),
                            compile_all(stricter, topic.id, "stricter")))
     return plans, Vocabulary(analyzer, frozenset(keys), frozenset(prefixes))

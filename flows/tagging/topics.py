@@ -38,9 +38,9 @@ class TopicSpec:
     queries: dict[str, str] = field(default_factory=dict)
     shared: tuple[SharedQuery, ...] = ()
     ignore: dict[str, str] = field(default_factory=dict)
-    # Kinds of story, told by their opening, where the topic's words are mostly incidental
-    # (police in a crash report): there the topic needs stricter_min_score.
-    stricter: dict[str, str] = field(default_factory=dict)
+    # Per language, the queries of the kinds of story ([kinds.NAME]) where the topic's words
+    # are mostly incidental (police in a crash report): there it needs stricter_min_score.
+    stricter: dict[str, list[str]] = field(default_factory=dict)
     min_score: float = 2.0
     title_weight: float = 2.0
     # A brief (text of at most short_text characters; 0: no such rule) is also tagged when
@@ -101,7 +101,29 @@ def _number(value: Any, where: str) -> float:
     return float(value)
 
 
-def _topic(tid: str, entry: Any, defaults: dict[str, Any]) -> TopicSpec:
+def _kinds(table: Any) -> dict[str, dict[str, str]]:
+    """``[kinds.NAME]`` tables: per language, a query telling a kind of story."""
+    if not isinstance(table, dict):
+        raise TopicsConfigError("[kinds] must hold [kinds.<name>] tables of language = query")
+    return {name: _per_language(queries, f"kinds.{name}") for name, queries in table.items()}
+
+
+def _stricter(names: Any, kinds: dict[str, dict[str, str]], where: str) -> dict[str, list[str]]:
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise TopicsConfigError(f"{where} must be a list of [kinds] names")
+    unknown = [n for n in names if n not in kinds]
+    if unknown:
+        raise TopicsConfigError(f"{where}: no [kinds.{unknown[0]}] table; the kinds are: "
+                                f"{', '.join(kinds) or 'none'}")
+    out: dict[str, list[str]] = {}
+    for name in names:
+        for lang, query in kinds[name].items():
+            out.setdefault(lang, []).append(query)
+    return out
+
+
+def _topic(tid: str, entry: Any, defaults: dict[str, Any],
+           kinds: dict[str, dict[str, str]]) -> TopicSpec:
     where = f"topics.{tid}"
     if not isinstance(entry, dict):
         raise TopicsConfigError(f"{where} must be a table")
@@ -121,7 +143,7 @@ def _topic(tid: str, entry: Any, defaults: dict[str, Any]) -> TopicSpec:
         queries=_per_language(entry.get("queries", {}), f"{where}.queries"),
         shared=tuple(shared),
         ignore=_per_language(entry.get("ignore", {}), f"{where}.ignore"),
-        stricter=_per_language(entry.get("stricter", {}), f"{where}.stricter"),
+        stricter=_stricter(entry.get("stricter", []), kinds, f"{where}.stricter"),
         min_score=_number(settings.get("min_score", 2), f"{where}.min_score"),
         title_weight=_number(settings.get("title_weight", 2), f"{where}.title_weight"),
         short_text=_number(settings["short_text"], f"{where}.short_text")
@@ -150,7 +172,8 @@ def parse_topics(content: bytes, path: Path | str = "topics file") -> TopicsFile
     topics = data.get("topics")
     if not isinstance(topics, dict) or not topics:
         raise TopicsConfigError("topics file has no [topics.<id>] tables")
-    specs = tuple(_topic(tid, entry, defaults) for tid, entry in topics.items())
+    kinds = _kinds(data.get("kinds", {}))
+    specs = tuple(_topic(tid, entry, defaults, kinds) for tid, entry in topics.items())
     return TopicsFile(specs, hashlib.sha256(content).hexdigest()[:12])
 
 

@@ -134,8 +134,9 @@ def test_opening_field_reads_the_title_and_the_first_two_sentences_with_words() 
 
 
 def test_a_story_opening_on_a_stricter_kind_needs_the_stricter_score() -> None:
-    extra = "stricter_min_score = 3\n[topics.t.stricter]\nru = 'opening:(ДТП OR авари*)'\n"
-    t = tagger("полиц*", settings="min_score = 2\nshort_text = 600", extra=extra)
+    kinds = "[kinds.accident]\nru = 'opening:(ДТП OR авари*)'\n"
+    settings = "min_score = 2\nshort_text = 600\nstricter = ['accident']\nstricter_min_score = 3"
+    t = Tagger.from_text(f"{kinds}[topics.t]\n{settings}\n[topics.t.queries]\nru = 'полиц*'\n")
     crash = "В Алматы произошло ДТП. Полиция приехала. Полиция оформила протокол."
     assert not tagged(t, crash)  # two police sentences: not enough after a crash opening
     assert tagged(t, crash + " Полиция задержала водителя.")  # three are
@@ -144,6 +145,11 @@ def test_a_story_opening_on_a_stricter_kind_needs_the_stricter_score() -> None:
     assert not tagged(t, "Полиция приехала. Полиция уехала.", title="Авария на трассе")
     # the opening is the first two sentences with words, blank lines between them or not
     assert not tagged(t, "Полиция сообщила.\n\nНа трассе ДТП. Полиция работает на месте.")
+
+
+def test_a_stricter_kind_must_be_a_kinds_table() -> None:
+    with pytest.raises(TopicsConfigError, match=r"topics.t.stricter: no \[kinds.crash\] table"):
+        tagger("полиц*", settings="stricter = ['crash']")
 
 
 def test_ignore_phrases_do_not_count() -> None:

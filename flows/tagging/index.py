@@ -9,7 +9,7 @@ from flows.tagging.normalise import TOKEN_RE, Analyzer
 
 FIELDS: tuple[str, ...] = ("title", "text")
 TITLE, TEXT = 0, 1
-OPENING = 2  # sentences that open a story: stored pages often start on a menu line
+OPENING = 3  # sentences that open a story: stored pages often start on menu lines
 _CACHE_LIMIT = 400_000
 _HEAD = 3
 

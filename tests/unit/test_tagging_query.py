@@ -124,13 +124,14 @@ def test_min_score_counts_sentences_and_title_weight() -> None:
     assert result.scores["t"] == 3.0
 
 
-def test_opening_field_reads_the_title_and_the_first_two_sentences_with_words() -> None:
+def test_opening_field_reads_the_title_and_the_first_three_sentences_with_words() -> None:
     t = tagger("opening:митинг*")
     assert tagged(t, "Вчера был митинг.")
-    assert tagged(t, "Главная\n\n\nВчера был митинг.")  # blank lines are no sentences
-    assert not tagged(t, "Главная. Новости. Вчера был митинг.")  # the third sentence
-    assert tagged(t, "Главная. Новости. Вчера был митинг.", title="Митинг в Бишкеке")
-    assert tagged(tagger("полиц* AND NOT opening:праздник*"), "Полиция. Было тепло. Праздник.")
+    assert tagged(t, "Главная\n\n\nНовости\n\nВчера был митинг.")  # blank lines: no sentences
+    assert not tagged(t, "Главная. Новости. Спорт. Вчера был митинг.")  # the fourth sentence
+    assert tagged(t, "Главная. Новости. Спорт. Вчера был митинг.", title="Митинг в Бишкеке")
+    quiet = "Полиция. Было тепло. Было ясно. Праздник."
+    assert tagged(tagger("полиц* AND NOT opening:праздник*"), quiet)
 
 
 def test_a_story_opening_on_a_stricter_kind_needs_the_stricter_score() -> None:
@@ -141,10 +142,10 @@ def test_a_story_opening_on_a_stricter_kind_needs_the_stricter_score() -> None:
     assert not tagged(t, crash)  # two police sentences: not enough after a crash opening
     assert tagged(t, crash + " Полиция задержала водителя.")  # three are
     assert not tagged(t, "Полиция сообщила об аварии на трассе.")  # no brief rule either
-    assert tagged(t, "Полиция провела рейд. Полиция задержала троих. Об аварии ни слова. ДТП.")
+    assert tagged(t, "Полиция провела рейд. Полиция задержала троих. Было тепло. Потом ДТП.")
     assert not tagged(t, "Полиция приехала. Полиция уехала.", title="Авария на трассе")
-    # the opening is the first two sentences with words, blank lines between them or not
-    assert not tagged(t, "Полиция сообщила.\n\nНа трассе ДТП. Полиция работает на месте.")
+    # the opening is the first three sentences with words, blank lines between them or not
+    assert not tagged(t, "Полиция сообщила.\n\nНовости.\n\nНа трассе ДТП. Полиция на месте.")
 
 
 def test_a_stricter_kind_must_be_a_kinds_table() -> None:

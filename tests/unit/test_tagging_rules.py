@@ -88,6 +88,14 @@ def test_tear_gas_is_crowd_control_and_so_a_protest(tagger: Tagger, lang: str, t
     assert "protest" in topics(tagger, text + LONG_FILLER, lang)
 
 
+def test_kyrgyz_discontent_is_no_protest_until_it_is_expressed(tagger: Tagger) -> None:
+    grumbling = "Ысык-Көлдө жарык өчүп, элдин нааразылыгы күчөдү. Нааразылыгы басылган жок."
+    assert "protest" not in topics(tagger, grumbling, "ky")
+    rally = ("Тургундар акимиатка барып нааразылык билдиришти. Нааразылык акциясы саат онго "
+             "чейин уланды.")
+    assert "protest" in topics(tagger, rally, "ky")
+
+
 def test_a_kazakh_rally_in_arabic_script_is_a_protest(tagger: Tagger) -> None:
     rally = "اتىراۋ قالاسىنىڭ تۇرعىندارى سۋ ماسەلەسىنە بايلانىستى ميتينگكە شىقتى."
     assert topics(tagger, rally, "kk") == ["protest"]

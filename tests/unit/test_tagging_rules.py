@@ -88,6 +88,14 @@ def test_tear_gas_is_crowd_control_and_so_a_protest(tagger: Tagger, lang: str, t
     assert "protest" in topics(tagger, text + LONG_FILLER, lang)
 
 
+def test_a_kazakh_city_centre_is_no_fire(tagger: Tagger) -> None:
+    # өрт (fire) and орта (middle) share the skeleton's ort-: the accident kind names forms
+    centre = "Алматы орталығында полиция рейд өткізді. Полиция үш адамды ұстады."
+    assert "police" in topics(tagger, centre + LONG_FILLER, "kk")
+    fire = "Алматыда өрт шықты. Полиция тексеріп жатыр. Полиция куәлардан жауап алды."
+    assert "police" not in topics(tagger, fire + LONG_FILLER, "kk")  # a fire: three needed
+
+
 def test_kyrgyz_discontent_is_no_protest_until_it_is_expressed(tagger: Tagger) -> None:
     grumbling = "Ысык-Көлдө жарык өчүп, элдин нааразылыгы күчөдү. Нааразылыгы басылган жок."
     assert "protest" not in topics(tagger, grumbling, "ky")

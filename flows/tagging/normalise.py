@@ -79,8 +79,11 @@ def kk_skeleton(form: str) -> str:
     for digraph, letter in _KK_DIGRAPHS:
         if digraph in folded:
             folded = folded.replace(digraph, letter)
-    # и before я/ю (полиция) is one letter in the Arabic script (پوليتسيا): ii is i.
-    return folded.replace("ii", "i") if "ii" in folded else folded
+    # и before я/ю (полиция: iia) is one letter in the Arabic script (پوليتسيا: ia); other
+    # ii (ІІД, the police department) stay apart from i (идея).
+    if "ii" in folded:
+        folded = folded.replace("iia", "ia").replace("iiu", "iu")
+    return folded
 
 
 def _is_cyrillic(ch: str) -> bool:

@@ -79,6 +79,7 @@ def test_kazakh_arabic_script_meets_cyrillic(cyrillic: str, arabic: str) -> None
 def test_kazakh_skeleton_keeps_different_words_apart() -> None:
     words = ["ұстаз", "ұстал", "үстел", "сот", "сат", "қамау", "қамқор"]
     assert len({normalise(w, "kk") for w in words}) == len(words)
+    assert not normalise("идея", "kk").startswith(normalise("ІІД", "kk"))  # ІІД* is no ид*
 
 
 def test_kazakh_search_terms_stay_cyrillic() -> None:

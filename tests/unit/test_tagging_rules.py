@@ -96,6 +96,14 @@ def test_a_kazakh_city_centre_is_no_fire(tagger: Tagger) -> None:
     assert "police" not in topics(tagger, fire + LONG_FILLER, "kk")  # a fire: three needed
 
 
+def test_kyrgyz_patrol_police_and_demands_being_made(tagger: Tagger) -> None:
+    patrol = ("Жол кайгуул кызматынын инспектору айдоочуну токтотту. Кайгуул кызматы текшерүү "
+              "жүргүзүүдө.")
+    assert "police" in topics(tagger, patrol + LONG_FILLER, "ky")
+    drivers = "Такси айдоочулары мэрияга чогулушту. Алар өз каттамын талап кылышууда."
+    assert "protest" in topics(tagger, drivers + LONG_FILLER, "ky")
+
+
 def test_kyrgyz_discontent_is_no_protest_until_it_is_expressed(tagger: Tagger) -> None:
     grumbling = "Ысык-Көлдө жарык өчүп, элдин нааразылыгы күчөдү. Нааразылыгы басылган жок."
     assert "protest" not in topics(tagger, grumbling, "ky")

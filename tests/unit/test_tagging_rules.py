@@ -104,6 +104,12 @@ def test_kyrgyz_patrol_police_and_demands_being_made(tagger: Tagger) -> None:
     assert "protest" in topics(tagger, drivers + LONG_FILLER, "ky")
 
 
+def test_tajik_security_forces_are_police(tagger: Tagger) -> None:
+    clash = ("Дар Зоҳидон нерӯҳои амниятӣ ба мардум тир холӣ карданд. Нерӯҳои амниятӣ "
+             "роҳҳоро бастанд.")
+    assert "police" in topics(tagger, clash + LONG_FILLER, "tg")
+
+
 def test_kyrgyz_discontent_is_no_protest_until_it_is_expressed(tagger: Tagger) -> None:
     grumbling = "Ысык-Көлдө жарык өчүп, элдин нааразылыгы күчөдү. Нааразылыгы басылган жок."
     assert "protest" not in topics(tagger, grumbling, "ky")

@@ -104,6 +104,15 @@ def test_kyrgyz_patrol_police_and_demands_being_made(tagger: Tagger) -> None:
     assert "protest" in topics(tagger, drivers + LONG_FILLER, "ky")
 
 
+def test_beatings_in_a_police_department_and_kazakh_army_bullying_are_torture(
+    tagger: Tagger,
+) -> None:
+    ovd = "Мужчину избили дубинками в здании ОВД. Он лишился почки."
+    assert "torture" in topics(tagger, ovd + LONG_FILLER, "ru")
+    army = "Сарбаз әскери бөлімде әлімжеттікке ұшырады. Әкесі шағым түсірді."
+    assert "torture" in topics(tagger, army + LONG_FILLER, "kk")
+
+
 def test_tajik_security_forces_are_police(tagger: Tagger) -> None:
     clash = ("Дар Зоҳидон нерӯҳои амниятӣ ба мардум тир холӣ карданд. Нерӯҳои амниятӣ "
              "роҳҳоро бастанд.")

@@ -122,6 +122,8 @@ def test_tajik_security_forces_are_police(tagger: Tagger) -> None:
 def test_kyrgyz_discontent_is_no_protest_until_it_is_expressed(tagger: Tagger) -> None:
     grumbling = "Ысык-Көлдө жарык өчүп, элдин нааразылыгы күчөдү. Нааразылыгы басылган жок."
     assert "protest" not in topics(tagger, grumbling, "ky")
+    outrage = "Тармактарда нааразычылыкты жараткан видео боюнча милиция маалымат берди."
+    assert "protest" not in topics(tagger, outrage + LONG_FILLER, "ky")
     rally = ("Тургундар акимиатка барып нааразылык билдиришти. Нааразылык акциясы саат онго "
              "чейин уланды.")
     assert "protest" in topics(tagger, rally, "ky")

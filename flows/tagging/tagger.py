@@ -100,7 +100,7 @@ def _lede_of_brief(topic: TopicSpec, hits: list[Hit], doc: Doc, text: str | None
         return False
     index = doc.fields[TEXT]
     lede = index.opening[0] if index.opening else -1
-    return any(f == TEXT and index.sentence_of[first] == lede for f, first, *_ in hits)
+    return any(f == TEXT and index.sentence_of[first] == lede for f, first, _, _ in hits)
 
 
 def _is_stricter_kind(stricter: Matcher | None, doc: Doc) -> bool:
@@ -121,7 +121,7 @@ def _tagged(plan: _Plan, hits: list[Hit], score: float, doc: Doc, text: str | No
 
 def _masks(hits: list[Hit]) -> tuple[frozenset[int], frozenset[int]]:
     masked: tuple[set[int], set[int]] = (set(), set())
-    for f, first, last, *_ in hits:
+    for f, first, last, _ in hits:
         masked[f].update(range(first, last + 1))
     return frozenset(masked[TITLE]), frozenset(masked[TEXT])
 

@@ -142,6 +142,13 @@ def test_a_tajik_detention_centre_is_not_a_detention(tagger: Tagger) -> None:
     assert "police" in topics(tagger, rally, "tg")  # боздошт шуданд: were detained
 
 
+def test_the_turkmen_idiom_to_resort_to_is_no_beating(tagger: Tagger) -> None:
+    idiom = "Häkimiýetler talaňçylyga ýüz urýarlar. Polisiýa işgärleri ýandaklary alýarlar."
+    assert "torture" not in topics(tagger, idiom + LONG_FILLER, "tk")
+    beating = "Polisiýa işgärleri tussaghanada tussagy urýarlar. Tussag şikaýat etdi."
+    assert "torture" in topics(tagger, beating + LONG_FILLER, "tk")
+
+
 def test_a_site_slogan_of_off_beat_stories_is_no_beating(tagger: Tagger) -> None:
     slogan = "Get the latest news, off-beat stories and analysis. A prisoner was moved to a "
     assert "torture" not in topics(tagger, slogan + "prison in Bishkek.", "en")

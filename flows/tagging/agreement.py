@@ -22,8 +22,6 @@ from pathlib import Path
 
 from flows.tagging.evaluate import Counts, write_figures
 
-TOPICS = ("police", "protest", "torture")
-
 
 @dataclass
 class Agreement:
@@ -49,7 +47,9 @@ def read_labels(path: Path) -> list[dict]:
 
 
 def agreement(rows: list[dict]) -> dict[str, Agreement]:
-    out = {topic: Agreement(Counts()) for topic in TOPICS}
+    """Per topic any labeller gave (the file's own topics, not a fixed list)."""
+    topics = sorted({t for row in rows for k in ("first", "second", "final") for t in row[k]})
+    out = {topic: Agreement(Counts()) for topic in topics}
     for row in rows:
         first, second = set(row["first"]), set(row["second"])
         for topic, a in out.items():

@@ -5,8 +5,8 @@ A token's *form* is its casefolded spelling with ё→е, every apostrophe varia
 transliterated to Latin and apostrophes dropped, and (Tajik only) ҷ ҳ қ ғ ӣ ӯ folded to the
 Russian-keyboard letters ч х к г и у that many Tajik texts use instead, and (Kazakh only)
 Cyrillic, every Latin spelling in use and the Arabic script folded to one Latin skeleton.
-Its *key* is the form stemmed by Snowball for Russian and English, and the form itself for the other
-languages, whose inflection queries cover with prefixes.
+Its *key* is the form stemmed by Snowball for Russian and English, and the form itself for
+the other languages, whose inflection queries cover with prefixes.
 """
 
 from __future__ import annotations

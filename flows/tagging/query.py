@@ -51,20 +51,21 @@ def hopeless(matcher: Matcher, doc: Doc) -> bool:
     return matcher.needs is not None and matcher.needs.isdisjoint(doc.present)
 
 
-def _field(f: int) -> int:
+def _indexed(f: int) -> int:
     """The indexed field a query field reads (the opening is part of the text)."""
     return TEXT if f == OPENED else f
 
 
 def _positions(doc: Doc, f: int, term: str) -> list[int]:
-    index = doc.fields[_field(f)]
+    indexed = _indexed(f)
+    index = doc.fields[indexed]
     found = index.postings.get(term)
     if not found:
         return []
     if f == OPENED:
         found = [p for p in found if index.sentence_of[p] in index.opening]
-    if doc.masks and doc.masks[_field(f)]:
-        mask = doc.masks[_field(f)]
+    if doc.masks and doc.masks[indexed]:
+        mask = doc.masks[indexed]
         return [p for p in found if p not in mask]
     return found
 
@@ -79,7 +80,7 @@ class Term(Matcher):
         object.__setattr__(self, "needs", frozenset({self.term}))
 
     def hits(self, doc: Doc) -> list[Hit] | None:
-        out = [(_field(f), p, p, self.label)
+        out = [(_indexed(f), p, p, self.label)
                for f in self.fields for p in _positions(doc, f, self.term)]
         return out or None
 
@@ -105,9 +106,9 @@ class Phrase(Matcher):
             lists = [_positions(doc, f, t) for t in self.terms]
             if not all(lists):
                 continue
-            sentence_of = doc.fields[_field(f)].sentence_of
+            sentence_of = doc.fields[_indexed(f)].sentence_of
             spans = self._exact(lists) if self.slop == 0 else self._near(lists)
-            out.extend((_field(f), a, b, self.label) for a, b in spans
+            out.extend((_indexed(f), a, b, self.label) for a, b in spans
                        if sentence_of[a] == sentence_of[b])
         return out or None
 

@@ -92,7 +92,7 @@ def _score(hits: list[Hit], doc: Doc, title_weight: float) -> float:
     return (title_weight if in_title else 0.0) + len(sentences)
 
 
-def _lede_of_brief(topic: TopicSpec, hits: list[Hit], doc: Doc, text: str | None) -> bool:
+def _tagged_by_lede(topic: TopicSpec, hits: list[Hit], doc: Doc, text: str | None) -> bool:
     """A hit in the first sentence of a brief (text of at most ``short_text`` characters),
     or of any text when the topic sets ``lede_tags``: the lede is the story there; a
     passing mention later in it is still not."""
@@ -107,16 +107,19 @@ def _is_stricter_kind(stricter: Matcher | None, doc: Doc) -> bool:
     """Whether the story is of a kind the topic's ``stricter`` queries name."""
     if stricter is None or hopeless(stricter, doc):
         return False
-    doc.masks = None  # the topic's ignore masks are for its own words only
-    return stricter.hits(doc) is not None
+    masks, doc.masks = doc.masks, None  # the topic's ignore masks are for its own words
+    try:
+        return stricter.hits(doc) is not None
+    finally:
+        doc.masks = masks
 
 
 def _tagged(plan: _Plan, hits: list[Hit], score: float, doc: Doc, text: str | None) -> bool:
     """Whether the topic's score (or a lede) is enough; in a story of one of the topic's
     ``stricter`` kinds only the stricter score is (the lede rules do not apply)."""
-    if _is_stricter_kind(plan.stricter, doc):  # after the hits: it clears the ignore masks
+    if _is_stricter_kind(plan.stricter, doc):
         return score >= plan.topic.strict_score
-    return score >= plan.topic.min_score or _lede_of_brief(plan.topic, hits, doc, text)
+    return score >= plan.topic.min_score or _tagged_by_lede(plan.topic, hits, doc, text)
 
 
 def _masks(hits: list[Hit]) -> tuple[frozenset[int], frozenset[int]]:

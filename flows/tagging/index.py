@@ -10,6 +10,7 @@ from flows.tagging.normalise import TOKEN_RE, Analyzer
 FIELDS: tuple[str, ...] = ("title", "text")
 TITLE, TEXT = 0, 1
 OPENING = 3  # sentences that open a story: stored pages often start on menu lines
+LEDE_WORDS = 3  # the lede: the opening's first sentence of 3+ words, and the lines before it
 _CACHE_LIMIT = 400_000
 _HEAD = 3
 
@@ -65,12 +66,15 @@ class TermTable(dict[str, tuple[str, ...]]):
 class FieldIndex:
     """Postings (term -> word positions) and sentence numbers of the words that matter;
     ``opening``: the numbers of the first ``OPENING`` sentences that have any word (blank
-    lines and lone punctuation are no sentences)."""
+    lines and lone punctuation are no sentences); ``lede``: those of them up to the first
+    of ``LEDE_WORDS`` words or more, so a dateline or menu line before it ("АСТАНА.",
+    "Главная / Новости") comes along."""
 
     text: str
     postings: dict[str, list[int]]
     sentence_of: dict[int, int]
     opening: tuple[int, ...] = ()
+    lede: tuple[int, ...] = ()
     _spans: list[tuple[int, int]] | None = field(default=None, repr=False)
 
     def span(self, first: int, last: int) -> tuple[int, int]:
@@ -84,6 +88,7 @@ def index_field(text: str, table: TermTable) -> FieldIndex:
     postings: dict[str, list[int]] = {}
     sentence_of: dict[int, int] = {}
     opening: list[int] = []
+    opening_words: list[int] = []  # words in each opening sentence
     position = 0
     sentence = 0
     for word in TOKEN_RE.findall(text):
@@ -92,6 +97,9 @@ def index_field(text: str, table: TermTable) -> FieldIndex:
             continue
         if len(opening) < OPENING and (not opening or opening[-1] != sentence):
             opening.append(sentence)
+            opening_words.append(0)
+        if opening[-1] == sentence:
+            opening_words[-1] += 1
         terms = table[word]
         if terms:
             sentence_of[position] = sentence
@@ -101,7 +109,14 @@ def index_field(text: str, table: TermTable) -> FieldIndex:
                 else:
                     postings[term] = [position]
         position += 1
-    return FieldIndex(text, postings, sentence_of, tuple(opening))
+    return FieldIndex(text, postings, sentence_of, tuple(opening), _lede(opening, opening_words))
+
+
+def _lede(opening: list[int], words: list[int]) -> tuple[int, ...]:
+    for i, count in enumerate(words):
+        if count >= LEDE_WORDS:
+            return tuple(opening[: i + 1])
+    return tuple(opening)
 
 
 @dataclass

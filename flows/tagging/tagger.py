@@ -93,14 +93,14 @@ def _score(hits: list[Hit], doc: Doc, title_weight: float) -> float:
 
 
 def _tagged_by_lede(topic: TopicSpec, hits: list[Hit], doc: Doc, text: str | None) -> bool:
-    """A hit in the first sentence of a brief (text of at most ``short_text`` characters),
-    or of any text when the topic sets ``lede_tags``: the lede is the story there; a
-    passing mention later in it is still not."""
+    """A hit in the lede of a brief (text of at most ``short_text`` characters), or of any
+    text when the topic sets ``lede_tags``: the lede is the story there; a passing mention
+    later in it is still not. The lede is the first sentence of some length and any short
+    lines before it (a dateline, a menu line), within the opening (``FieldIndex.lede``)."""
     if not text or not (topic.lede_tags or (topic.short_text and len(text) <= topic.short_text)):
         return False
     index = doc.fields[TEXT]
-    lede = index.opening[0] if index.opening else -1
-    return any(f == TEXT and index.sentence_of[first] == lede for f, first, _, _ in hits)
+    return any(f == TEXT and index.sentence_of[first] in index.lede for f, first, _, _ in hits)
 
 
 def _is_stricter_kind(stricter: Matcher | None, doc: Doc) -> bool:

@@ -44,10 +44,10 @@ class TopicSpec:
     min_score: float = 2.0
     title_weight: float = 2.0
     # A brief (text of at most short_text characters; 0: no such rule) is also tagged when
-    # its first sentence has a hit: in a brief, the lede is the whole story.
+    # its lede (FieldIndex.lede) has a hit: in a brief, the lede is the whole story.
     short_text: float = 0.0
-    # A hit in the text's first sentence tags the topic at any length: news opens on its
-    # subject, and for some topics (protest) a lede mention is never a passing one.
+    # A hit in the text's lede tags the topic at any length: news opens on its subject, and
+    # for some topics (protest) a mention there is never a passing one.
     lede_tags: bool = False
     stricter_min_score: float = 0.0  # 0: min_score + 1
 

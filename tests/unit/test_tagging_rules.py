@@ -58,6 +58,7 @@ def test_a_brief_is_tagged_by_its_first_sentence_only(tagger: Tagger) -> None:
     assert "police" in topics(tagger, lede, "ru")
     assert "police" not in topics(tagger, later, "ru")  # a passing mention, even in a brief
     assert "police" not in topics(tagger, lede + LONG_FILLER, "ru")  # no brief: two needed
+    assert "police" in topics(tagger, "АЛМАТЫ.\n" + lede, "ru")  # a dateline comes first
 
 
 def test_a_story_that_opens_on_a_protest_is_a_protest_story_at_any_length(
@@ -67,6 +68,13 @@ def test_a_story_that_opens_on_a_protest_is_a_protest_story_at_any_length(
     later = "Жители села обсудили ремонт дороги." + LONG_FILLER + " Вспомнили и пикет."
     assert len(opening) > 600 and "protest" in topics(tagger, opening, "ru")  # lede_tags
     assert "protest" not in topics(tagger, later, "ru")  # one passing sentence still is not
+    # The lede: short lines (a dateline, a menu line) come along, within three sentences
+    dated = "АСТАНА.\n\nГлавная / Новости\n\nРабочие вышли на забастовку." + LONG_FILLER
+    fourth = "АСТАНА.\nГлавная.\nНовости.\nРабочие вышли на забастовку." + LONG_FILLER
+    after = "Жители села вчера обсудили ремонт дороги у школы. Был и пикет." + LONG_FILLER
+    assert "protest" in topics(tagger, dated, "ru")
+    assert "protest" not in topics(tagger, fourth, "ru")
+    assert "protest" not in topics(tagger, after, "ru")  # the lede ends at a long sentence
     assert "police" not in topics(tagger, "В Алматы дежурила полиция." + LONG_FILLER, "ru")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from flows.tagging.normalise import TOKEN_RE, Analyzer
 
@@ -66,16 +67,36 @@ class TermTable(dict[str, tuple[str, ...]]):
 class FieldIndex:
     """Postings (term -> word positions) and sentence numbers of the words that matter;
     ``opening``: the numbers of the first ``OPENING`` sentences that have any word (blank
-    lines and lone punctuation are no sentences); ``lede``: those of them up to the first
-    of ``LEDE_WORDS`` words or more, so a dateline or menu line before it ("АСТАНА.",
-    "Главная / Новости") comes along."""
+    lines and lone punctuation are no sentences)."""
 
     text: str
     postings: dict[str, list[int]]
     sentence_of: dict[int, int]
     opening: tuple[int, ...] = ()
-    lede: tuple[int, ...] = ()
     _spans: list[tuple[int, int]] | None = field(default=None, repr=False)
+
+    @cached_property
+    def lede(self) -> frozenset[int]:
+        """The opening's sentences up to its first of ``LEDE_WORDS`` words or more, so a
+        dateline or menu line before it ("АСТАНА.", "Главная / Новости") comes along.
+        Counted on demand: few texts are briefs or have a hit of a ``lede_tags`` topic."""
+        if not self.opening:
+            return frozenset()
+        words = dict.fromkeys(self.opening, 0)
+        sentence = 0
+        for m in TOKEN_RE.finditer(self.text):
+            if m.start(1) < 0:
+                sentence += 1
+                if sentence > self.opening[-1]:
+                    break
+            elif sentence in words:
+                words[sentence] += 1
+        lede: list[int] = []
+        for number in self.opening:
+            lede.append(number)
+            if words[number] >= LEDE_WORDS:
+                break
+        return frozenset(lede)
 
     def span(self, first: int, last: int) -> tuple[int, int]:
         """Character offsets of words ``first``..``last`` in the field's text."""
@@ -88,7 +109,6 @@ def index_field(text: str, table: TermTable) -> FieldIndex:
     postings: dict[str, list[int]] = {}
     sentence_of: dict[int, int] = {}
     opening: list[int] = []
-    opening_words: list[int] = []  # words in each opening sentence
     position = 0
     sentence = 0
     for word in TOKEN_RE.findall(text):
@@ -97,9 +117,6 @@ def index_field(text: str, table: TermTable) -> FieldIndex:
             continue
         if len(opening) < OPENING and (not opening or opening[-1] != sentence):
             opening.append(sentence)
-            opening_words.append(0)
-        if opening[-1] == sentence:
-            opening_words[-1] += 1
         terms = table[word]
         if terms:
             sentence_of[position] = sentence
@@ -109,14 +126,7 @@ def index_field(text: str, table: TermTable) -> FieldIndex:
                 else:
                     postings[term] = [position]
         position += 1
-    return FieldIndex(text, postings, sentence_of, tuple(opening), _lede(opening, opening_words))
-
-
-def _lede(opening: list[int], words: list[int]) -> tuple[int, ...]:
-    for i, count in enumerate(words):
-        if count >= LEDE_WORDS:
-            return tuple(opening[: i + 1])
-    return tuple(opening)
+    return FieldIndex(text, postings, sentence_of, tuple(opening))
 
 
 @dataclass

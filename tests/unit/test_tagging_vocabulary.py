@@ -99,6 +99,10 @@ FOUND = [
      "case against three soldiers."),
     ("tg", "torture", "Шиканча дар боздоштгох",
      "Махбус гуфт, ки дар боздоштгох уро шиканча доданд. Прокуратура тафтиш огоз кард."),
+    # police: a raid is a police action, in Tajik too
+    ("tg", "police", "Рейдҳо дар бозорҳои Маскав",
+     "Дар бозорҳои Маскав рейдҳо нисбати муҳоҷирон идома доранд. Дар рафти рейд даҳҳо "
+     "нафар ба шӯъба бурда шуданд."),
 ]
 
 NOT_FOUND = [
@@ -120,6 +124,9 @@ NOT_FOUND = [
     ("ru", "police", "ДТП на трассе",
      "По данным полиции, водитель не справился с управлением. Пострадавших доставили в "
      "больницу."),
+    ("uz", "torture", "Tartibsizliklardan keyin 34 kishi hibsga olindi",  # clubs, not beating
+     "Qo'lga olinganlardan kaltaklar va 5 litr benzin musodara qilindi. Hibsxonada "
+     "tergov davom etmoqda."),
     ("tg", "police", "Ҳифзи ҳуқуқи инсон дар мактабҳо",
      "Дар семинар оид ба ҳифзи ҳуқуқи инсон сухан рафт. Ҳифзи ҳуқуқи кӯдакон низ баррасӣ "
      "шуд."),

@@ -99,6 +99,13 @@ FOUND = [
      "case against three soldiers."),
     ("tg", "torture", "Шиканча дар боздоштгох",
      "Махбус гуфт, ки дар боздоштгох уро шиканча доданд. Прокуратура тафтиш огоз кард."),
+    # Turkmen: the Turkish police (polis) in stories about Turkey; violence in the army
+    ("tk", "police", "Stambulda türkmen migrantlary tutuldy",
+     "Stambulda polis bikanun ýaşaýan türkmen migrantlaryny tutdy. Polis olary deportasiýa "
+     "merkezine iberdi."),
+    ("tk", "torture", "Goşundaky zorluk",
+     "Esgerler harby bölümde zorluk görýändiklerini aýtdylar. Olar gübe diýilýän jezalar "
+     "barada gürrüň berdiler."),
     # police: a raid is a police action, in Tajik too
     ("tg", "police", "Рейдҳо дар бозорҳои Маскав",
      "Дар бозорҳои Маскав рейдҳо нисбати муҳоҷирон идома доранд. Дар рафти рейд даҳҳо "
@@ -124,6 +131,13 @@ NOT_FOUND = [
     ("ru", "police", "ДТП на трассе",
      "По данным полиции, водитель не справился с управлением. Пострадавших доставили в "
      "больницу."),
+    # Kyrgyz: police rounding people up (чогулт-) and a poster contest are no gathering
+    ("ky", "protest", "Москвада мигранттар кармалды",
+     "Полиция мигранттарды бир жерге чогултуп, документтерин көрсөтүүнү талап кылып жатат. "
+     "Алардын он жетиси кармалды."),
+    ("ky", "protest", "Кургак учукка каршы акция",
+     "Нарында кургак учукка каршы күрөшүү күнүнө карата акция өттү. Окуучулар мыкты плакат "
+     "сынагына катышты."),
     ("uz", "torture", "Tartibsizliklardan keyin 34 kishi hibsga olindi",  # clubs, not beating
      "Qo'lga olinganlardan kaltaklar va 5 litr benzin musodara qilindi. Hibsxonada "
      "tergov davom etmoqda."),

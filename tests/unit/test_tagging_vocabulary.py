@@ -138,6 +138,9 @@ NOT_FOUND = [
     ("ky", "protest", "Кургак учукка каршы акция",
      "Нарында кургак учукка каршы күрөшүү күнүнө карата акция өттү. Окуучулар мыкты плакат "
      "сынагына катышты."),
+    ("ky", "police", "Рейдерлик боюнча доо",  # a corporate raider (рейдер) is no police raid
+     "Ишкер рейдерлик кылып заводду басып алган деп айыпталууда. Рейдерлер документтерди "
+     "жасалмалашкан."),
     ("uz", "torture", "Tartibsizliklardan keyin 34 kishi hibsga olindi",  # clubs, not beating
      "Qo'lga olinganlardan kaltaklar va 5 litr benzin musodara qilindi. Hibsxonada "
      "tergov davom etmoqda."),

@@ -98,19 +98,6 @@ class FieldIndex:
                 break
         return frozenset(lede)
 
-    @cached_property
-    def sentences(self) -> int:
-        """How many sentences have a word (counted on demand, for the long-story rule)."""
-        count = 0
-        words = False
-        for m in TOKEN_RE.finditer(self.text):
-            if m.start(1) >= 0:
-                words = True
-            elif words:
-                count += 1
-                words = False
-        return count + words
-
     def span(self, first: int, last: int) -> tuple[int, int]:
         """Character offsets of words ``first``..``last`` in the field's text."""
         if self._spans is None:

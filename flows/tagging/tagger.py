@@ -117,19 +117,9 @@ def _is_stricter_kind(stricter: Matcher | None, doc: Doc) -> bool:
 def _tagged(plan: _Plan, hits: list[Hit], score: float, doc: Doc, text: str | None) -> bool:
     """Whether the topic's score (or a lede) is enough; in a story of one of the topic's
     ``stricter`` kinds only the stricter score is (the lede rules do not apply)."""
-    topic = plan.topic
     if _is_stricter_kind(plan.stricter, doc):
-        return score >= topic.strict_score
-    needed = topic.min_score
-    if topic.long_story and score < topic.long_score and _is_long(topic, doc):
-        needed = topic.long_score
-    return score >= needed or _tagged_by_lede(topic, hits, doc, text)
-
-
-def _is_long(topic: TopicSpec, doc: Doc) -> bool:
-    """Whether the text has ``long_story`` sentences or more: there a topic named in two of
-    them is still a passing mention."""
-    return doc.fields[TEXT].sentences >= topic.long_story
+        return score >= plan.topic.strict_score
+    return score >= plan.topic.min_score or _tagged_by_lede(plan.topic, hits, doc, text)
 
 
 def _masks(hits: list[Hit]) -> tuple[frozenset[int], frozenset[int]]:

@@ -10,8 +10,7 @@ from typing import Any
 from crawlers.language import REGISTRY, TOPIC_LANGUAGES
 from crawlers.tomlconfig import ConfigError, decode_utf8, loads_toml
 
-_SETTING_KEYS = {"min_score", "title_weight", "short_text", "lede_tags", "stricter_min_score",
-                 "long_story", "long_story_min_score"}
+_SETTING_KEYS = {"min_score", "title_weight", "short_text", "lede_tags", "stricter_min_score"}
 _TOPIC_KEYS = {"label", "description", "queries", "shared", "ignore", "stricter"} | _SETTING_KEYS
 
 
@@ -51,18 +50,10 @@ class TopicSpec:
     # for some topics (protest) a mention there is never a passing one.
     lede_tags: bool = False
     stricter_min_score: float = 0.0  # 0: min_score + 1
-    # A story of at least long_story sentences (0: no such rule) needs long_story_min_score:
-    # two police sentences in a long story are a passing mention.
-    long_story: float = 0.0
-    long_story_min_score: float = 0.0  # 0: min_score + 1
 
     @property
     def strict_score(self) -> float:
         return self.stricter_min_score or self.min_score + 1
-
-    @property
-    def long_score(self) -> float:
-        return self.long_story_min_score or self.min_score + 1
 
     def sources(self, lang: str) -> list[str]:
         """Query texts that apply to ``lang``: its own query and the shared ones."""
@@ -160,11 +151,6 @@ def _topic(tid: str, entry: Any, defaults: dict[str, Any],
         lede_tags=_flag(settings.get("lede_tags", False), f"{where}.lede_tags"),
         stricter_min_score=_number(settings["stricter_min_score"], f"{where}.stricter_min_score")
         if "stricter_min_score" in settings else 0.0,
-        long_story=_number(settings["long_story"], f"{where}.long_story")
-        if "long_story" in settings else 0.0,
-        long_story_min_score=_number(settings["long_story_min_score"],
-                                     f"{where}.long_story_min_score")
-        if "long_story_min_score" in settings else 0.0,
     )
     if not spec.queries and not spec.shared:
         raise TopicsConfigError(f"{where} has no queries")

@@ -163,22 +163,6 @@ def test_a_site_slogan_of_off_beat_stories_is_no_beating(tagger: Tagger) -> None
     assert "torture" in topics(tagger, "A prisoner was beat by guards in the prison.", "en")
 
 
-def test_two_police_sentences_in_a_long_story_are_a_passing_mention(tagger: Tagger) -> None:
-    police = ["В Алматы полиция задержала двух мужчин.", "Полиция возбудила уголовное дело."]
-    filler = [f"На рынке {n}-го ряда продавали овощи и фрукты." for n in range(20)]
-    long_two = " ".join(filler[:9] + police[:1] + filler[9:] + police[1:])
-    short_two = " ".join(filler[:8] + police[:1] + filler[8:16] + police[1:])
-    long_three = long_two + " Полиция ищет свидетелей."
-    assert "police" not in topics(tagger, long_two, "ru")  # 22 sentences, two of police
-    assert "police" in topics(tagger, short_two, "ru")  # 18 sentences: two are enough
-    assert "police" in topics(tagger, long_three, "ru")
-
-
-def test_long_story_must_be_a_positive_number() -> None:
-    with pytest.raises(TopicsConfigError, match=r"topics.t.long_story must be a positive"):
-        Tagger.from_text("[topics.t]\nlong_story = -1\n[topics.t.queries]\nru = 'митинг'\n")
-
-
 def test_lede_tags_must_be_true_or_false() -> None:
     with pytest.raises(TopicsConfigError, match=r"topics.t.lede_tags must be true or false"):
         Tagger.from_text("[topics.t]\nlede_tags = 1\n[topics.t.queries]\nru = 'митинг'\n")
@@ -243,10 +227,8 @@ def test_torture_prevention_vocabulary_counts_as_torture(tagger: Tagger) -> None
 def test_vocabulary_classes_from_the_real_text_set(
     tagger: Tagger, lang: str, text: str, expected: list[str]
 ) -> None:
-    filler = (" Ҳаво дар тамоми минтақаҳои кишвар гарм ва офтобӣ буд, борон наборид."
-              if lang == "tg" else " Aýa raıy búkil óńirde jyly jáne shýaqty boldy, jańbyr joq.")
-    padded = text + filler * 10  # no brief, and no long story: two sentences are enough
-    assert len(padded) > 600 and topics(tagger, padded, lang) == expected
+    filler = " Ҳаво гарм буд." if lang == "tg" else " Aýa raıy jyly boldy."
+    assert topics(tagger, text + filler * 40, lang) == expected  # no brief: two sentences
 
 
 def test_context_boosted_to_zero_must_match_but_does_not_score() -> None:

@@ -52,7 +52,7 @@ def test_turkmen_police_as_source_and_sorrow_are_not_tagged(tagger: Tagger) -> N
     assert topics(tagger, sorrow, "tk") == []
 
 
-def test_a_brief_is_tagged_by_its_first_sentence_only(tagger: Tagger) -> None:
+def test_a_brief_is_tagged_by_its_lede_only(tagger: Tagger) -> None:
     lede = "В Алматы полиция задержала трёх активистов. Их отпустили вечером."
     later = "В Алматы открылась выставка. Говорят, на ней дежурила полиция."
     assert "police" in topics(tagger, lede, "ru")

@@ -106,6 +106,19 @@ FOUND = [
     ("tk", "torture", "Goşundaky zorluk",
      "Esgerler harby bölümde zorluk görýändiklerini aýtdylar. Olar gübe diýilýän jezalar "
      "barada gürrüň berdiler."),
+    # a day named beside the police is no Police Day unless it follows them ("three days")
+    ("kk", "police", "Полиция үш күнде 100 мал ұрлығын ашты",
+     "Полиция үш күнде мал ұрлығына қатысы бар 113 адамды ұстады. Тергеу жүріп жатыр."),
+    ("ky", "police", "Ошол күнү милиция жаштарды кармады",
+     "Ошол күнү милиция митингге чыккан жаштарды кармады. Алар райондук бөлүмгө алынып "
+     "барылды."),
+    # a beating is torture with an officer named as the beater, or in custody or the army
+    ("ky", "torture", "Участкалык инспектор жигитти сабаган",
+     "Ошто участкалык инспектор үч жумушчуну сабаган. Жабырлануучулар прокуратурага арыз "
+     "жазышты."),
+    ("tk", "torture", "Polisiýa raýatlary ýenjýär",
+     "Balkanda polisiýa pagta ýygmakdan boýun gaçyran raýatlary rezin dürre bilen ýenjildi. "
+     "Raýatlar bu barada gürrüň berdiler."),
     # police: a raid is a police action, in Tajik too
     ("tg", "police", "Рейдҳо дар бозорҳои Маскав",
      "Дар бозорҳои Маскав рейдҳо нисбати муҳоҷирон идома доранд. Дар рафти рейд даҳҳо "
@@ -131,6 +144,20 @@ NOT_FOUND = [
     ("ru", "police", "ДТП на трассе",
      "По данным полиции, водитель не справился с управлением. Пострадавших доставили в "
      "больницу."),
+    # a fight between civilians that the police investigate is no torture story
+    ("uz", "torture", "Farg'onada tez yordam xodimlari kaltaklandi",
+     "Farg'onada tez yordam xodimlari kaltaklandi. Bu haqda viloyat IIB xabar qildi. "
+     "Hujumchi qo'lga olindi, tergov boshlandi."),
+    ("kk", "torture", "Екі жігіт төбелесті",
+     "Кафе алдында екі жігіт бір-бірін ұрып-соқты. Полиция екеуін де ұстады, тергеу "
+     "басталды."),
+    # a charity drive (акция) with a slogan is no protest
+    ("kk", "protest", "«Жүректен жүрекке» акциясы",
+     "Еріктілер «Жүректен жүрекке» акциясы аясында 100 отбасыға көмек көрсетті. Акция "
+     "«Бірге болайық» ұранымен өтті."),
+    # Police Day (the day after the police) is a holiday story
+    ("kk", "police", "Полиция күні атап өтілді",
+     "Полиция күні қалада концерт өтті. Полиция қызметкерлеріне марапат берілді."),
     # Kyrgyz: police rounding people up (чогулт-) and a poster contest are no gathering
     ("ky", "protest", "Москвада мигранттар кармалды",
      "Полиция мигранттарды бир жерге чогултуп, документтерин көрсөтүүнү талап кылып жатат. "

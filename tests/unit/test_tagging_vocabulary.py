@@ -119,6 +119,9 @@ FOUND = [
     ("tk", "torture", "Polisiýa raýatlary ýenjýär",
      "Balkanda polisiýa pagta ýygmakdan boýun gaçyran raýatlary rezin dürre bilen ýenjildi. "
      "Raýatlar bu barada gürrüň berdiler."),
+    # a strike in the present tense (бастуют), not only the infinitive's stem
+    ("ru", "protest", "В Восточном Казахстане бастуют железнодорожники",
+     "Около 200 рабочих приостановили работу. Они требуют повышения зарплат."),
     # police: a raid is a police action, in Tajik too
     ("tg", "police", "Рейдҳо дар бозорҳои Маскав",
      "Дар бозорҳои Маскав рейдҳо нисбати муҳоҷирон идома доранд. Дар рафти рейд даҳҳо "
@@ -155,6 +158,13 @@ NOT_FOUND = [
     ("kk", "protest", "«Жүректен жүрекке» акциясы",
      "Еріктілер «Жүректен жүрекке» акциясы аясында 100 отбасыға көмек көрсетті. Акция "
      "«Бірге болайық» ұранымен өтті."),
+    # the rapper Basta and "баста!" (enough) are no strike
+    ("ru", "protest", "Концерт рэпера Баста",
+     "Рэпер Баста выступил в Алматы. Всё, баста: билеты распроданы."),
+    # children fallen into a pond: the police arriving and opening a case are incidental
+    ("ky", "police", "Сокулукта үч бала каза болду",
+     "Май айылында үч бала көлмөгө түшүп кетти. Балдардын сөөгүн милиция келгиче эле "
+     "тургундар алып чыгышты. Милиция окуя боюнча иликтөө баштады."),
     # Police Day (the day after the police) is a holiday story
     ("kk", "police", "Полиция күні атап өтілді",
      "Полиция күні қалада концерт өтті. Полиция қызметкерлеріне марапат берілді."),

@@ -180,6 +180,10 @@ NOT_FOUND = [
     # шеру is any procession, a parade too: it is a protest only with a protest word beside it
     ("kk", "protest", "Жеңіс шеруі өтті",
      "Астанада ардагерлер шеруі өтті. Шеруге мыңдаған тұрғын қатысты."),
+    # a commemorative "митинг" (wreaths at a memorial) is no protest
+    ("ru", "protest", "В Актобе почтили память воинов-афганцев",
+     "15 февраля в Актобе прошёл митинг и возложение цветов к памятнику. Торжественный "
+     "митинг открыл аким города."),
     # Police Day (the day after the police) is a holiday story
     ("kk", "police", "Полиция күні атап өтілді",
      "Полиция күні қалада концерт өтті. Полиция қызметкерлеріне марапат берілді."),

@@ -184,6 +184,12 @@ NOT_FOUND = [
     ("ru", "protest", "В Актобе почтили память воинов-афганцев",
      "15 февраля в Актобе прошёл митинг и возложение цветов к памятнику. Торжественный "
      "митинг открыл аким города."),
+    # a Kazakh or Uzbek raid (рейд, reyd) by an akimat or volunteers is no police raid
+    ("uz", "police", "Qashqadaryoda tungi reyd tadbirlari",
+     "Viloyat hokimiyati tomonidan tungi reyd o'tkazildi. Reyd davomida noqonuniy qazish "
+     "holatlari aniqlandi."),
+    ("kk", "police", "Оралда рейд өтті",
+     "Жастар бірлестігі есірткіге қарсы рейд өткізді. Рейдке 107 ерікті қатысты."),
     # Police Day (the day after the police) is a holiday story
     ("kk", "police", "Полиция күні атап өтілді",
      "Полиция күні қалада концерт өтті. Полиция қызметкерлеріне марапат берілді."),

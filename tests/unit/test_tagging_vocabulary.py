@@ -190,6 +190,10 @@ NOT_FOUND = [
      "holatlari aniqlandi."),
     ("kk", "police", "Оралда рейд өтті",
      "Жастар бірлестігі есірткіге қарсы рейд өткізді. Рейдке 107 ерікті қатысты."),
+    # an Uzbek joint-stock company (aksiyadorlik jamiyati) is no rally (aksiya)
+    ("uz", "protest", "Aksiyadorlik jamiyati yig'ilishi",
+     "Aksiyadorlik jamiyati aksiyadorlarining yig'ilishi bo'ldi. Aholi ko'cha yoritilmaganidan "
+     "noroziligini bildirdi."),
     # Police Day (the day after the police) is a holiday story
     ("kk", "police", "Полиция күні атап өтілді",
      "Полиция күні қалада концерт өтті. Полиция қызметкерлеріне марапат берілді."),

@@ -194,6 +194,10 @@ NOT_FOUND = [
     ("uz", "protest", "Aksiyadorlik jamiyati yig'ilishi",
      "Aksiyadorlik jamiyati aksiyadorlarining yig'ilishi bo'ldi. Aholi ko'cha yoritilmaganidan "
      "noroziligini bildirdi."),
+    # a police site's holiday greeting or cultural evening is no police story
+    ("uz", "police", "Ichki ishlar vazirining bayram tabrigi",
+     "Ichki ishlar vaziri Navro'z bayrami munosabati bilan bayram tabrigi yo'lladi. Ichki "
+     "ishlar organlari xodimlari bayramni nishonladi."),
     # Police Day (the day after the police) is a holiday story
     ("kk", "police", "Полиция күні атап өтілді",
      "Полиция күні қалада концерт өтті. Полиция қызметкерлеріне марапат берілді."),

@@ -198,6 +198,9 @@ NOT_FOUND = [
     ("uz", "police", "Ichki ishlar vazirining bayram tabrigi",
      "Ichki ishlar vaziri Navro'z bayrami munosabati bilan bayram tabrigi yo'lladi. Ichki "
      "ishlar organlari xodimlari bayramni nishonladi."),
+    # "he was beaten" reported to the police: the police are no beater
+    ("ky", "torture", "Кен казган компаниянын иши токтоду",
+     "Жумушчу сабалганы тууралуу милицияга кайрылды. Компаниянын иши убактылуу токтоду."),
     # Police Day (the day after the police) is a holiday story
     ("kk", "police", "Полиция күні атап өтілді",
      "Полиция күні қалада концерт өтті. Полиция қызметкерлеріне марапат берілді."),

@@ -134,6 +134,10 @@ FOUND = [
     # Tajik road inspectors (нозирони роҳ) are the traffic police
     ("tg", "police", "Чаро рақамҳои таксиҳоро мекананд?",
      "Ронандаҳо шикоят мекунанд, ки нозирони роҳ рақамҳои давлатии мошинҳояшонро мечинанд."),
+    # "in protest" outside sports and diplomacy is still a protest
+    ("ru", "protest", "Активист сжёг паспорт в знак протеста",
+     "Житель Шымкента в знак протеста сжёг паспорт у здания акимата. Он добивается "
+     "пересмотра дела брата."),
     # police: a raid is a police action, in Tajik too
     ("tg", "police", "Рейдҳо дар бозорҳои Маскав",
      "Дар бозорҳои Маскав рейдҳо нисбати муҳоҷирон идома доранд. Дар рафти рейд даҳҳо "
@@ -217,6 +221,21 @@ NOT_FOUND = [
     ("uz", "torture", "Tartibsizliklardan keyin 34 kishi hibsga olindi",  # clubs, not beating
      "Qo'lga olinganlardan kaltaklar va 5 litr benzin musodara qilindi. Hibsxonada "
      "tergov davom etmoqda."),
+    # a team walking off the pitch "in protest" is a sports protest
+    ("ru", "protest", "Сборная ушла с поля",
+     "Игроки сборной в знак протеста покинули поле в конце матча. Арбитр дал финальный "
+     "свисток. Футболисты ушли с поля в знак протеста против гола."),
+    # a police unit's minute of silence or the police's founding day is a commemoration
+    ("en", "police", "Police hold a moment of silence",
+     "Police officers in Kostanay held a moment of silence for colleagues killed in January. "
+     "The head of the police department laid flowers."),
+    ("kk", "police", "Маңғыстауда полиция ардагерлері марапатталды",
+     "Қазақстан полициясының құрылған күніне арналған іс-шара өтті. Шараға полиция "
+     "ардагерлері қатысты."),
+    # Uzbek "elektr toki" is electricity (a shortage), not an electric shock
+    ("uz", "torture", "Haydovchilar yo'lni to'sib qo'yishdi",
+     "Aholi o'rtasida gaz va elektr toki tanqisligi sababli shikoyatlar ko'p. IIB xodimlari "
+     "voqea joyiga yetib keldi, haydovchilar qo'lga olinmadi."),
     ("tg", "police", "Ҳифзи ҳуқуқи инсон дар мактабҳо",
      "Дар семинар оид ба ҳифзи ҳуқуқи инсон сухан рафт. Ҳифзи ҳуқуқи кӯдакон низ баррасӣ "
      "шуд."),

@@ -236,6 +236,14 @@ NOT_FOUND = [
     ("uz", "torture", "Haydovchilar yo'lni to'sib qo'yishdi",
      "Aholi o'rtasida gaz va elektr toki tanqisligi sababli shikoyatlar ko'p. IIB xodimlari "
      "voqea joyiga yetib keldi, haydovchilar qo'lga olinmadi."),
+    # "abuse of power" is a corruption charge, not ill-treatment
+    ("en", "torture", "Former minister sentenced",
+     "The court found him guilty of Abuse of power and embezzlement. He will serve three "
+     "years in prison. He has been in custody since May."),
+    # Uzbek questions or problems that "torment" people are a metaphor
+    ("uz", "torture", "Hokim aholi bilan uchrashdi",
+     "Hokim ichki ishlar idoralari vakillari bilan uchrashuvda odamlarni qiynagan savollarga "
+     "javob berdi. Xalqni qiynayotgan muammolar ko'p."),
     ("tg", "police", "Ҳифзи ҳуқуқи инсон дар мактабҳо",
      "Дар семинар оид ба ҳифзи ҳуқуқи инсон сухан рафт. Ҳифзи ҳуқуқи кӯдакон низ баррасӣ "
      "шуд."),

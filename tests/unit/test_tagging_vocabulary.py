@@ -134,6 +134,17 @@ FOUND = [
     # Tajik road inspectors (нозирони роҳ) are the traffic police
     ("tg", "police", "Чаро рақамҳои таксиҳоро мекананд?",
      "Ронандаҳо шикоят мекунанд, ки нозирони роҳ рақамҳои давлатии мошинҳояшонро мечинанд."),
+    # a work stoppage with a pay demand is a strike, without the word for strike
+    ("ru", "protest", "Водители месторождения не вышли на работу",
+     "Десятки водителей не вышли на работу в понедельник. Они требуют повысить зарплату."),
+    ("kk", "protest", "Кеншілер шахтаға түсуден бас тартты",
+     "Кеншілер жалақыны көтеруді талап етіп, жұмысқа шығудан бас тартты. Олармен әкімдік "
+     "өкілдері кездесті."),
+    # unrest in a colony (Turkmen tolgunyşyk) and a road blocked by "people" with burning tyres
+    ("tk", "protest", "Aýallar koloniýasyndaky tolgunyşyklar",
+     "Geçen hepde koloniýada tolgunyşyklar boldy. Tussaglar iýmitiň azlygyndan zeýrendiler."),
+    ("ru", "protest", "В Сурхандарье перекрыли дорогу",
+     "Люди горящими покрышками перекрыли дорогу в Музрабате. Они неделю сидят без света."),
     # "in protest" outside sports and diplomacy is still a protest
     ("ru", "protest", "Активист сжёг паспорт в знак протеста",
      "Житель Шымкента в знак протеста сжёг паспорт у здания акимата. Он добивается "
@@ -221,6 +232,9 @@ NOT_FOUND = [
     ("uz", "torture", "Tartibsizliklardan keyin 34 kishi hibsga olindi",  # clubs, not beating
      "Qo'lga olinganlardan kaltaklar va 5 litr benzin musodara qilindi. Hibsxonada "
      "tergov davom etmoqda."),
+    # a work stoppage without a demand (a flood, a repair) is no strike
+    ("ru", "protest", "Завод прекратил работу",
+     "Из-за паводка завод прекратил работу на три дня. Рабочих отправили в отпуск."),
     # a team walking off the pitch "in protest" is a sports protest
     ("ru", "protest", "Сборная ушла с поля",
      "Игроки сборной в знак протеста покинули поле в конце матча. Арбитр дал финальный "

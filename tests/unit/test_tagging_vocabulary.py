@@ -145,6 +145,10 @@ FOUND = [
      "Geçen hepde koloniýada tolgunyşyklar boldy. Tussaglar iýmitiň azlygyndan zeýrendiler."),
     ("ru", "protest", "В Сурхандарье перекрыли дорогу",
      "Люди горящими покрышками перекрыли дорогу в Музрабате. Они неделю сидят без света."),
+    # Turkmen: recruits' blackened eyes and bloodied noses in the army are a beating
+    ("tk", "torture", "Türkmen esgerleri harby gullugy ýatlanda",
+     "Ofiserler täze gelen esgerleriň gözüni gögerdip, agzy-burnuny ganadyp ýörenlerini "
+     "görmedige salýardylar. Goşunda bu adaty zat."),
     # "in protest" outside sports and diplomacy is still a protest
     ("ru", "protest", "Активист сжёг паспорт в знак протеста",
      "Житель Шымкента в знак протеста сжёг паспорт у здания акимата. Он добивается "
@@ -232,6 +236,14 @@ NOT_FOUND = [
     ("uz", "torture", "Tartibsizliklardan keyin 34 kishi hibsga olindi",  # clubs, not beating
      "Qo'lga olinganlardan kaltaklar va 5 litr benzin musodara qilindi. Hibsxonada "
      "tergov davom etmoqda."),
+    # a festive march with slogans, dedicated to a holiday, is no protest (Tajik)
+    ("tg", "protest", "Роҳпаймоии ҷавонон дар Гулистон",
+     "Бахшида ба Рӯзи ҷавонон роҳпаймоӣ таҳти шиори «Ҷавонон нерӯи созанда» баргузор шуд. "
+     "Дар намоиш садҳо ҷавон ширкат варзиданд."),
+    # the police's advice on avoiding fraudsters: the police are the source of tips
+    ("kk", "police", "Алаяқтың құрығына түспеу үшін не істеу керек - полиция кеңесі",
+     "Алаяқтар жалған хабарландыру орналастырады. Полиция кеңесі: белгісіз сілтемелерді "
+     "ашпаңыз."),
     # a work stoppage without a demand (a flood, a repair) is no strike
     ("ru", "protest", "Завод прекратил работу",
      "Из-за паводка завод прекратил работу на три дня. Рабочих отправили в отпуск."),
@@ -254,6 +266,9 @@ NOT_FOUND = [
     ("en", "torture", "Former minister sentenced",
      "The court found him guilty of Abuse of power and embezzlement. He will serve three "
      "years in prison. He has been in custody since May."),
+    ("en", "torture", "Detention centre chief caught taking a bribe",
+     "The official abused his position to extort $400 from relatives of a man in custody. "
+     "He was detained by the State Security Service."),
     # Uzbek questions or problems that "torment" people are a metaphor
     ("uz", "torture", "Hokim aholi bilan uchrashdi",
      "Hokim ichki ishlar idoralari vakillari bilan uchrashuvda odamlarni qiynagan savollarga "

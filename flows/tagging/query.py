@@ -186,7 +186,11 @@ class Not(Matcher):
 
 @dataclass(frozen=True)
 class Context(Matcher):
-    """``(…)^0``: required context whose words are not hits (they do not score)."""
+    """``(…)^0``: required context whose words are not hits (they do not score).
+
+    Context reads the words an ``ignore`` phrase hid: "по данным полиции, задержаны трое"
+    does not score the police, but it still says the police were there.
+    """
 
     child: Matcher
 
@@ -194,7 +198,11 @@ class Context(Matcher):
         object.__setattr__(self, "needs", self.child.needs)
 
     def hits(self, doc: Doc) -> list[Hit] | None:
-        return None if self.child.hits(doc) is None else []
+        masks, doc.masks = doc.masks, None
+        try:
+            return None if self.child.hits(doc) is None else []
+        finally:
+            doc.masks = masks
 
 
 @dataclass

@@ -160,6 +160,15 @@ def test_ignore_phrases_do_not_count() -> None:
     assert tagged(t, "Полиция задержала водителя.")
 
 
+def test_ignored_words_still_serve_as_context() -> None:
+    extra = "[topics.t.ignore]\nru = '\"по данным полиц*\"'\n"
+    t = tagger("задержан* AND (полиц*)^0", extra=extra)
+    assert tagged(t, "По данным полиции, задержаны трое.")  # the police are still there
+    assert not tagged(t, "Задержаны трое.")
+    t = tagger("полиц* AND задержан*", extra=extra)
+    assert not tagged(t, "По данным полиции, задержаны трое.")  # a scoring term stays hidden
+
+
 def test_unknown_or_regional_language_codes() -> None:
     t = tagger("митинг")
     assert tagged(t, "Прошёл митинг.", lang="ru-RU")

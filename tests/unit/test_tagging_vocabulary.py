@@ -149,6 +149,14 @@ FOUND = [
     ("tk", "torture", "Türkmen esgerleri harby gullugy ýatlanda",
      "Ofiserler täze gelen esgerleriň gözüni gögerdip, agzy-burnuny ganadyp ýörenlerini "
      "görmedige salýardylar. Goşunda bu adaty zat."),
+    # a named operational-preventive measure (жедел-алдын алу шарасы) is police work, and
+    # one outlet's Kazakh Latin writes the police "polıııa"
+    ("kk", "police", "Ақмолада ұрланған мал иелеріне қайтарылды",
+     "«Мал ұрлығы» жедел алдын алу шарасының үш күнінде 20 қылмыс анықталды. Шара облыс "
+     "бойынша жалғасады."),
+    ("kk", "police", "Qaraǵandyda eki áıel ustaldy",
+     "Qaraǵandy oblysynyń polıııa departamenti habarlady. Polıııa qyzmetkerleri eki áıeldi "
+     "esirtki saýdasy úshin ustady."),
     # "in protest" outside sports and diplomacy is still a protest
     ("ru", "protest", "Активист сжёг паспорт в знак протеста",
      "Житель Шымкента в знак протеста сжёг паспорт у здания акимата. Он добивается "

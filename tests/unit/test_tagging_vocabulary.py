@@ -157,6 +157,9 @@ FOUND = [
     ("kk", "police", "Qaraǵandyda eki áıel ustaldy",
      "Qaraǵandy oblysynyń polıııa departamenti habarlady. Polıııa qyzmetkerleri eki áıeldi "
      "esirtki saýdasy úshin ustady."),
+    ("uz", "police", "Andijonda giyohvandlik kontrabandasiga chek qo'yildi",
+     "O'tkazilgan tezkor tadbir davomida dala maydoniga ko'mib ketilgan 9 kg gashish "
+     "topildi. Tezkor tadbir natijasida to'rt kishi aniqlandi."),
     # "in protest" outside sports and diplomacy is still a protest
     ("ru", "protest", "Активист сжёг паспорт в знак протеста",
      "Житель Шымкента в знак протеста сжёг паспорт у здания акимата. Он добивается "

@@ -160,6 +160,10 @@ FOUND = [
     ("uz", "police", "Andijonda giyohvandlik kontrabandasiga chek qo'yildi",
      "O'tkazilgan tezkor tadbir davomida dala maydoniga ko'mib ketilgan 9 kg gashish "
      "topildi. Tezkor tadbir natijasida to'rt kishi aniqlandi."),
+    # Tajik: the police (полис, ОМОН) named as the beaters
+    ("tg", "torture", "Полиси Русия муҳоҷиронро латукӯб намуд",
+     "Ронандагонро дар автопарк дастгир карданд. Як нафар аз тарафи корманди ОМОН латукӯб "
+     "гардид."),
     # "in protest" outside sports and diplomacy is still a protest
     ("ru", "protest", "Активист сжёг паспорт в знак протеста",
      "Житель Шымкента в знак протеста сжёг паспорт у здания акимата. Он добивается "
@@ -280,6 +284,14 @@ NOT_FOUND = [
     ("en", "torture", "Detention centre chief caught taking a bribe",
      "The official abused his position to extort $400 from relatives of a man in custody. "
      "He was detained by the State Security Service."),
+    # a drug-abuse clinic is no abuse by officials
+    ("en", "torture", "Vendors sent to a drug abuse clinic",
+     "Police detained vendors and sent them to a drug abuse clinic. Detainees said the drug "
+     "abuse clinic is overcrowded."),
+    # the Kyrgyz police congratulating children or giving to charity are no police story
+    ("ky", "police", "Милиция балдарды куттуктады",
+     "Ички иштер министрлигинин кызматкерлери балдар үйүндөгү балдарды майрам менен "
+     "куттуктады. Милиция кызматкерлери белектерди тапшырышты."),
     # Uzbek questions or problems that "torment" people are a metaphor
     ("uz", "torture", "Hokim aholi bilan uchrashdi",
      "Hokim ichki ishlar idoralari vakillari bilan uchrashuvda odamlarni qiynagan savollarga "

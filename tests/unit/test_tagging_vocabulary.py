@@ -164,6 +164,10 @@ FOUND = [
     ("tg", "torture", "Полиси Русия муҳоҷиронро латукӯб намуд",
      "Ронандагонро дар автопарк дастгир карданд. Як нафар аз тарафи корманди ОМОН латукӯб "
      "гардид."),
+    # the English name of the Tajik and Kyrgyz security committee (SCNS)
+    ("en", "police", "Journalist sent to jail",
+     "Officers of the State Committee for National Security detained the journalist and "
+     "searched his home. The SCNS then questioned his relatives."),
     # "in protest" outside sports and diplomacy is still a protest
     ("ru", "protest", "Активист сжёг паспорт в знак протеста",
      "Житель Шымкента в знак протеста сжёг паспорт у здания акимата. Он добивается "
@@ -292,6 +296,10 @@ NOT_FOUND = [
     ("ky", "police", "Милиция балдарды куттуктады",
      "Ички иштер министрлигинин кызматкерлери балдар үйүндөгү балдарды майрам менен "
      "куттуктады. Милиция кызматкерлери белектерди тапшырышты."),
+    # Turkmen kemsidiji alone is "discriminatory" (a ban), not degrading treatment
+    ("tk", "torture", "Zenanlara 'jeza' garaşýar",
+     "Polisiýa aýallaryň ulag sürmegine kemsidiji gadagançylyk girizdi. Polisiýa "
+     "sürüjilik şahadatnamalaryny alýar."),
     # Uzbek questions or problems that "torment" people are a metaphor
     ("uz", "torture", "Hokim aholi bilan uchrashdi",
      "Hokim ichki ishlar idoralari vakillari bilan uchrashuvda odamlarni qiynagan savollarga "

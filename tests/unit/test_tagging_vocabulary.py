@@ -304,11 +304,6 @@ NOT_FOUND = [
     ("en", "torture", "Knives and electric shockers confiscated",
      "Police detained two merchants and confiscated 23 knives and four electric shockers. "
      "Stun guns were also seized from the detained men."),
-    # Uzbek norozilik alone is dissatisfaction or complaints; a protest is an aksiya, a
-    # namoyish, a gathering
-    ("uz", "protest", "Ichki ishlar xodimlarining qo'pol muomalasi bo'yicha noroziliklar ko'p",
-     "Prezident fuqarolarning noroziliklari ko'p ekanini aytdi. Qabulda sud qarorlaridan "
-     "norozilik haqida murojaatlar tinglandi."),
     # Uzbek questions or problems that "torment" people are a metaphor
     ("uz", "torture", "Hokim aholi bilan uchrashdi",
      "Hokim ichki ishlar idoralari vakillari bilan uchrashuvda odamlarni qiynagan savollarga "

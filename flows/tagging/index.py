@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -143,3 +144,13 @@ class Doc:
     @property
     def empty(self) -> bool:
         return not self.present
+
+    @contextmanager
+    def unmasked(self) -> Iterator[None]:
+        """Every position visible for a while: the ignore masks hide a topic's scoring
+        words only, not the words context and story kinds read."""
+        masks, self.masks = self.masks, None
+        try:
+            yield
+        finally:
+            self.masks = masks

@@ -198,11 +198,8 @@ class Context(Matcher):
         object.__setattr__(self, "needs", self.child.needs)
 
     def hits(self, doc: Doc) -> list[Hit] | None:
-        masks, doc.masks = doc.masks, None
-        try:
+        with doc.unmasked():
             return None if self.child.hits(doc) is None else []
-        finally:
-            doc.masks = masks
 
 
 @dataclass

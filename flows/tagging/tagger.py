@@ -107,11 +107,8 @@ def _is_stricter_kind(stricter: Matcher | None, doc: Doc) -> bool:
     """Whether the story is of a kind the topic's ``stricter`` queries name."""
     if stricter is None or hopeless(stricter, doc):
         return False
-    masks, doc.masks = doc.masks, None  # the topic's ignore masks are for its own words
-    try:
+    with doc.unmasked():  # the topic's ignore masks are for its own words
         return stricter.hits(doc) is not None
-    finally:
-        doc.masks = masks
 
 
 def _tagged(plan: _Plan, hits: list[Hit], score: float, doc: Doc, text: str | None) -> bool:

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast nightly lint bench clean browser duckdb tag-figures
+.PHONY: demo test test-fast nightly lint bench clean browser duckdb tag-figures borderline-model
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ clean:
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+borderline-model: $(STAMP)  # retrain config/borderline_model.json on the tuning set
+	$(BIN)/pip install --quiet -e ".[train]"
+	$(BIN)/python -m flows.tagging.train_borderline --tuning tests/data/real_tune.jsonl --topics config/topics.toml
 
 tag-figures: $(STAMP)  # held-out tagging figures and labellers' agreement into the docs
 	$(BIN)/python -m flows.tagging.evaluate tests/data/real_holdout.jsonl --write README.md docs/TOPICS.md

@@ -33,9 +33,12 @@ class TermTable(dict[str, tuple[str, ...]]):
     ``P`` its form starts with. Several vocabularies (one per language) may share a table.
     """
 
-    def __init__(self, vocabularies: Iterable[Vocabulary]) -> None:
+    def __init__(self, vocabularies: Iterable[Vocabulary], keep_forms: bool = False) -> None:
         super().__init__()
         self._vocabularies = tuple(vocabularies)
+        # The first vocabulary's form of each word looked up, for the borderline model's
+        # features: each new word's form is then worked out once, not twice.
+        self.forms: dict[str, str] | None = {} if keep_forms else None
         self._lengths = tuple(
             tuple(sorted({len(p) for p in v.prefixes})) for v in self._vocabularies
         )
@@ -44,10 +47,12 @@ class TermTable(dict[str, tuple[str, ...]]):
 
     def __missing__(self, surface: str) -> tuple[str, ...]:
         terms: list[str] = []
-        for vocabulary, lengths, heads in zip(
-            self._vocabularies, self._lengths, self._heads, strict=True
+        for i, (vocabulary, lengths, heads) in enumerate(
+            zip(self._vocabularies, self._lengths, self._heads, strict=True)
         ):
             form = vocabulary.analyzer.form(surface)
+            if i == 0 and self.forms is not None:
+                self.forms[surface] = form
             if len(form) <= _HEAD or form[:_HEAD] in heads:
                 key = vocabulary.analyzer.key(form)
                 if key in vocabulary.keys:
@@ -60,6 +65,8 @@ class TermTable(dict[str, tuple[str, ...]]):
         found = tuple(dict.fromkeys(terms))
         if len(self) >= _CACHE_LIMIT:
             self.clear()
+            if self.forms is not None:
+                self.forms.clear()
         self[surface] = found
         return found
 
@@ -74,6 +81,8 @@ class FieldIndex:
     postings: dict[str, list[int]]
     sentence_of: dict[int, int]
     opening: tuple[int, ...] = ()
+    # Every token as read ("" at a sentence end): kept, not copied, for the borderline model.
+    tokens: list[str] = field(default_factory=list, repr=False)
     _spans: list[tuple[int, int]] | None = field(default=None, repr=False)
 
     @cached_property
@@ -112,7 +121,8 @@ def index_field(text: str, table: TermTable) -> FieldIndex:
     opening: list[int] = []
     position = 0
     sentence = 0
-    for word in TOKEN_RE.findall(text):
+    tokens = TOKEN_RE.findall(text)
+    for word in tokens:
         if not word:
             sentence += 1
             continue
@@ -127,7 +137,7 @@ def index_field(text: str, table: TermTable) -> FieldIndex:
                 else:
                     postings[term] = [position]
         position += 1
-    return FieldIndex(text, postings, sentence_of, tuple(opening))
+    return FieldIndex(text, postings, sentence_of, tuple(opening), tokens)
 
 
 @dataclass

@@ -14,7 +14,7 @@ class SupportsTag(Protocol):
 
 
 def result_fields(result: TagResult) -> dict[str, Any]:
-    """``topics``, ``matches`` and ``scores`` of a tag result as JSON-ready values."""
+    """``topics``, ``matches``, ``scores`` and ``borderline`` of a tag result, JSON-ready."""
     return {
         "topics": list(result.topics),
         "matches": {
@@ -26,6 +26,8 @@ def result_fields(result: TagResult) -> dict[str, Any]:
             for topic, matches in result.matches.items()
         },
         "scores": dict(result.scores),
+        # the borderline model's probability for each topic it decided (borderline.py)
+        "borderline": dict(result.borderline),
     }  # fmt: skip
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from crawlers.language import TOPIC_LANGUAGES
+from flows.tagging.borderline import BorderlineModel, decide, load_beside, on_edge
 from flows.tagging.index import FIELDS, TEXT, TITLE, Doc, TermTable, Vocabulary, index_field
 from flows.tagging.normalise import Analyzer
 from flows.tagging.query import Hit, Matcher, Or, QueryError, compile_query, hopeless
@@ -35,6 +36,8 @@ class TagResult:
     topics: list[str]
     matches: dict[str, list[Match]]
     scores: dict[str, float]
+    # The borderline model's probability for each topic it decided (borderline.py).
+    borderline: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,10 @@ def _tagged(plan: _Plan, hits: list[Hit], score: float, doc: Doc, text: str | No
     return score >= plan.topic.min_score or _tagged_by_lede(plan.topic, hits, doc, text)
 
 
+def _model_lang(key: str) -> str | None:
+    return None if key == ALL else key
+
+
 def _masks(hits: list[Hit]) -> tuple[frozenset[int], frozenset[int]]:
     masked: tuple[set[int], set[int]] = (set(), set())
     for f, first, last, _ in hits:
@@ -132,14 +139,17 @@ class Tagger:
     version: str
     path: Path | None = None  # the topics.toml it came from; places.toml sits beside it
 
-    def __init__(self, topics: tuple[TopicSpec, ...], version: str) -> None:
-        self.version = version
+    def __init__(self, topics: tuple[TopicSpec, ...], version: str,
+                 model: BorderlineModel | None = None) -> None:
+        # The version names what decides a tag: the queries, and the model when there is one.
+        self.version = f"{version}+{model.version}" if model else version
         self.topics = topics
+        self.model = model
         self._plans: dict[str, list[_Plan]] = {ALL: []}
         self._tables: dict[str, TermTable] = {}
         compiled = {lang: _compile_language(topics, Analyzer(lang)) for lang in TOPIC_LANGUAGES}
         for lang, (plans, vocabulary) in compiled.items():
-            self._tables[lang] = TermTable([vocabulary])
+            self._tables[lang] = TermTable([vocabulary], keep_forms=model is not None)
             self._plans[lang] = [p for p in plans if p.query is not None]
         self._tables[ALL] = TermTable(vocabulary for _, vocabulary in compiled.values())
         for i, topic in enumerate(topics):
@@ -150,10 +160,13 @@ class Tagger:
                 self._plans[ALL].append(_Plan(topic, query, ignore, stricter))
 
     @classmethod
-    def from_file(cls, path: Path) -> Tagger:
+    def from_file(cls, path: Path, borderline: bool = True) -> Tagger:
+        """The topics of ``path``, with the borderline model beside it unless told not to
+        (``borderline=False``: the queries alone, as their rules are written)."""
         loaded = load_topics(path)
+        model = load_beside(path) if borderline else None
         try:
-            tagger = cls(loaded.topics, loaded.version)
+            tagger = cls(loaded.topics, loaded.version, model)
         except TopicsConfigError as error:
             raise in_file(error, path, Path(path).read_bytes()) from None
         tagger.path = Path(path)
@@ -180,6 +193,7 @@ class Tagger:
         result = TagResult([], {}, {t.id: 0.0 for t in self.topics})
         if doc.empty:
             return result
+        probabilities: dict[str, float] | None = None  # the model's, computed when needed
         for plan in self._plans[key]:
             if plan.query is None or hopeless(plan.query, doc):
                 continue
@@ -193,7 +207,15 @@ class Tagger:
                 continue
             score = _score(hits, doc, plan.topic.title_weight)
             result.scores[plan.topic.id] = score
-            if _tagged(plan, hits, score, doc, text):
+            tagged = _tagged(plan, hits, score, doc, text)
+            edge = self.model.edges.get(plan.topic.id) if self.model else None
+            if self.model and edge and on_edge(edge, tagged, score):
+                if probabilities is None:
+                    probabilities = self.model.probabilities(doc, _model_lang(key), table.forms)
+                probability = probabilities[plan.topic.id]
+                result.borderline[plan.topic.id] = probability
+                tagged = decide(edge, tagged, probability)
+            if tagged:
                 result.topics.append(plan.topic.id)
                 result.matches[plan.topic.id] = self._matches(plan.topic.id, hits, doc)
         return result

@@ -17,7 +17,8 @@ LONG_FILLER = " Погода в городе была тёплой, рынки �
 
 @pytest.fixture(scope="module")
 def tagger() -> Tagger:
-    return Tagger.from_file(ROOT / "config" / "topics.toml")
+    # The queries' rules; the borderline model has its own tests (test_tagging_borderline.py).
+    return Tagger.from_file(ROOT / "config" / "topics.toml", borderline=False)
 
 
 def topics(tagger: Tagger, text: str, lang: str, title: str = "") -> list[str]:
@@ -305,10 +306,12 @@ def test_eval_reads_a_device_or_pipe_not_only_a_regular_file() -> None:
 
 @pytest.mark.parametrize("doc", ["README.md", "docs/TOPICS.md"])
 def test_published_held_out_figures_are_those_of_the_shipped_queries(
-    tagger: Tagger, doc: str, tmp_path: Path
+    doc: str, tmp_path: Path
 ) -> None:
-    """A change to topics.toml must come with `make tag-figures`: the figures stay true."""
-    markdown = format_markdown(evaluate([ROOT / "tests/data/real_holdout.jsonl"], tagger))
+    """A change to topics.toml or the borderline model must come with `make tag-figures`:
+    the figures stay true. They are the shipped tagger's, model and all."""
+    shipped = Tagger.from_file(ROOT / "config" / "topics.toml")
+    markdown = format_markdown(evaluate([ROOT / "tests/data/real_holdout.jsonl"], shipped))
     copy = tmp_path / "doc.md"
     copy.write_text((ROOT / doc).read_text("utf-8"), "utf-8")
     write_figures(copy, markdown)

@@ -1,0 +1,146 @@
+"""The second signal: a linear model that decides only the stories the queries leave on the
+edge, so that every tag still shows the sentences and terms that carried it.
+
+A story is on a topic's edge when the topic's query matched it but its score is below
+what a tag needs (the model may add the tag), or when it is tagged with a score of at most
+``drop_max_score`` (the model may drop it). Everything else the queries decide alone.
+
+The model is TF-IDF of word prefixes (each word's normalised form, cut to ``prefix``
+letters, as the queries see it) and a logistic regression per topic, trained on the tuning
+set by ``python -m flows.tagging.train_borderline`` (docs/DECISIONS.md). At run time it is
+a dictionary lookup per word: no library and no download.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from flows.tagging.index import TEXT, TITLE, Doc, TermTable, index_field
+from flows.tagging.normalise import Analyzer
+from flows.tagging.topics import TopicsConfigError
+
+MODEL_FILE = "borderline_model.json"  # beside topics.toml
+CACHE_LIMIT = 500_000  # words per language whose feature is kept
+
+
+@dataclass(frozen=True)
+class Edge:
+    """Where one topic's model acts: add at ``add_at`` or above, drop below ``drop_below``."""
+
+    intercept: float
+    add_at: float
+    drop_below: float
+    drop_max_score: float
+
+
+def feature(word: str, analyzer: Analyzer, prefix: int, forms: dict[str, str]) -> str:
+    """A word's feature: the first ``prefix`` letters of its form ("" for one letter)."""
+    form = forms.get(word)
+    if form is None:
+        form = analyzer.form(word)
+    return form[:prefix] if len(form) > 1 else ""
+
+
+def story(title: str, text: str) -> Doc:
+    """A story's words as the tagger reads them, without its postings: for training."""
+    table = TermTable([])
+    return Doc((index_field(title, table), index_field(text, table)))
+
+
+def features(doc: Doc, lang: str | None, prefix: int) -> Counter[str]:
+    """The story's feature counts over its title's and text's words, as the tagger read
+    them: what the model is trained on."""
+    analyzer = Analyzer(lang)
+    counts = Counter(feature(w, analyzer, prefix, {}) for f in (TITLE, TEXT)
+                     for w in doc.fields[f].tokens)
+    counts.pop("", None)  # sentence ends, one-letter words
+    return counts
+
+
+class _Columns(dict[str, int]):
+    """Cache from a word to the model's column for its feature (-1: not a feature)."""
+
+    def __init__(self, model: BorderlineModel, analyzer: Analyzer, forms: dict[str, str]) -> None:
+        super().__init__()
+        self.model, self.analyzer, self.forms = model, analyzer, forms
+
+    def __missing__(self, word: str) -> int:
+        column = self.model.columns.get(
+            feature(word, self.analyzer, self.model.prefix, self.forms), -1)
+        if len(self) >= CACHE_LIMIT:
+            self.clear()
+        self[word] = column
+        return column
+
+
+class BorderlineModel:
+    """Probabilities per topic for a story, from the model file's weights."""
+
+    def __init__(self, data: dict, version: str) -> None:
+        self.version = version
+        self.prefix = int(data["prefix"])
+        self.topics: list[str] = list(data["topics"])
+        self.edges = {t: Edge(**data["topics"][t]) for t in self.topics}
+        terms = data["terms"]  # term: [idf, weight per topic]
+        if any(len(entry) != len(self.topics) + 1 for entry in terms.values()):
+            raise ValueError("a term without one weight per topic")
+        self.columns = {term: i for i, term in enumerate(terms)}
+        by_column = [list(column) for column in zip(*terms.values(), strict=True)]
+        self.idf, self.weights = by_column[0], dict(zip(self.topics, by_column[1:], strict=True))
+        self._columns: dict[str | None, _Columns] = {}
+
+    @classmethod
+    def from_file(cls, path: Path) -> BorderlineModel:
+        try:
+            content = Path(path).read_bytes()
+            return cls(json.loads(content), hashlib.sha256(content).hexdigest()[:8])
+        except OSError as exc:
+            raise TopicsConfigError(f"{path}: cannot read it: {exc.strerror or exc}") from None
+        except (ValueError, KeyError, TypeError) as exc:
+            raise TopicsConfigError(f"{path}: not a borderline model ({exc}); rebuild it with "
+                                    "`make borderline-model` or delete it") from None
+
+    def probabilities(self, doc: Doc, lang: str | None,
+                      forms: dict[str, str] | None = None) -> dict[str, float]:
+        """Each topic's probability: logistic regression over the story's L2-normalised
+        TF-IDF (sublinear tf) of the features the model knows. ``forms``: the words' forms
+        in ``lang`` where the tagger already worked them out (the same dict every call)."""
+        columns = self._columns.get(lang)
+        if columns is None:
+            columns = self._columns[lang] = _Columns(self, Analyzer(lang), forms or {})
+        # Counter and map run in C: Python runs only for a word not seen before.
+        counts = Counter(map(columns.__getitem__, doc.fields[TITLE].tokens))
+        counts.update(map(columns.__getitem__, doc.fields[TEXT].tokens))
+        counts.pop(-1, None)
+        idf = self.idf
+        x = [(i, idf[i] if n == 1 else (1.0 + math.log(n)) * idf[i]) for i, n in counts.items()]
+        norm = math.sqrt(sum(v * v for _, v in x)) or 1.0
+        return {topic: _logistic(self.edges[topic].intercept
+                                 + sum(v * weights[i] for i, v in x) / norm)
+                for topic, weights in self.weights.items()}
+
+
+def _logistic(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def on_edge(edge: Edge, tagged: bool, score: float) -> bool:
+    """Whether the model decides this topic for this story (a threshold out of 0..1 is off)."""
+    if tagged:
+        return edge.drop_below > 0 and score <= edge.drop_max_score
+    return edge.add_at <= 1 and score > 0
+
+
+def decide(edge: Edge, tagged: bool, probability: float) -> bool:
+    """The tag on the edge: added when the model is sure enough, dropped when it doubts."""
+    return probability >= edge.add_at if not tagged else probability >= edge.drop_below
+
+
+def load_beside(topics_file: Path) -> BorderlineModel | None:
+    path = Path(topics_file).parent / MODEL_FILE
+    return BorderlineModel.from_file(path) if path.exists() else None

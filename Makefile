@@ -58,9 +58,12 @@ clean:
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
-borderline-model: $(STAMP)  # retrain config/borderline_model.json on the tuning set
+# Retrain config/borderline_model.json on the tuning set, plus monitors' corrections if given
+# (CORRECTIONS=corrections.jsonl, from `steppewatch feedback export`).
+borderline-model: $(STAMP)
 	$(BIN)/pip install --quiet -e ".[train]"
-	$(BIN)/python -m flows.tagging.train_borderline --tuning tests/data/real_tune.jsonl --topics config/topics.toml
+	$(BIN)/python -m flows.tagging.train_borderline --tuning tests/data/real_tune.jsonl \
+		$(if $(CORRECTIONS),--tuning $(CORRECTIONS)) --topics config/topics.toml
 
 tag-figures: $(STAMP)  # held-out tagging figures and labellers' agreement into the docs
 	$(BIN)/python -m flows.tagging.evaluate tests/data/real_holdout.jsonl --write README.md docs/TOPICS.md

@@ -105,7 +105,15 @@ def _score(report: EvalReport, obj: dict, predicted: set[str], topic_ids: list[s
 
 def _read(path: Path, report: EvalReport, prefix: str) -> list[dict]:
     """The labelled objects of one file; bad lines are recorded in ``report.errors``."""
+    objects, errors = read_labelled(path, prefix)
+    report.errors.extend(errors)
+    return objects
+
+
+def read_labelled(path: Path, prefix: str = "") -> tuple[list[dict], list[str]]:
+    """The labelled objects of one JSON-lines file, and one message per bad line."""
     objects: list[dict] = []
+    errors: list[str] = []
     lines = Path(path).read_text(encoding="utf-8").splitlines()
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -113,17 +121,16 @@ def _read(path: Path, report: EvalReport, prefix: str) -> list[dict]:
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            report.errors.append(f"{prefix}line {number}: invalid JSON: {exc.msg}")
+            errors.append(f"{prefix}line {number}: invalid JSON: {exc.msg}")
             continue
         if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-            report.errors.append(f"{prefix}line {number}: expected an object with a 'text' "
-                                 "string")
+            errors.append(f"{prefix}line {number}: expected an object with a 'text' string")
             continue
         if not isinstance(obj.get("topics", []), list):
-            report.errors.append(f"{prefix}line {number}: 'topics' must be a list")
+            errors.append(f"{prefix}line {number}: 'topics' must be a list")
             continue
         objects.append(obj)
-    return objects
+    return objects, errors
 
 
 def evaluate(paths: Path | Sequence[Path], tagger: SupportsTag) -> EvalReport:

@@ -1,10 +1,11 @@
-"""Train the borderline model (borderline.py) on the tuning set and write it beside
-topics.toml. Needs scikit-learn, which only training uses: `make borderline-model`.
+"""Train the borderline model (borderline.py) on the tuning set, and on any monitors'
+corrections given too, and write it beside topics.toml. Needs scikit-learn, which only
+training uses: `make borderline-model [CORRECTIONS=corrections.jsonl]`.
 
-Per topic: TF-IDF of word prefixes and a class-weighted logistic regression. The two
-thresholds (add at, drop below) are the pair that gives the best F1 over out-of-fold
-probabilities of a 5-fold cross-validation on the tuning set; a threshold that does not
-pay there stays off. The held-out set is never read.
+Per topic: TF-IDF of word prefixes and a class-weighted logistic regression. The thresholds
+(add at, drop below, and the highest score a dropped tag may have) are those that give the
+best F1 over out-of-fold probabilities of a 5-fold cross-validation on the training
+stories; a threshold that does not pay there stays off. The held-out set is never read.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from flows.tagging.borderline import MODEL_FILE, features, story
+from flows.tagging.evaluate import read_labelled
 from flows.tagging.tagger import Tagger
-from flows.tagging.topics import load_topics
+from flows.tagging.topics import TopicsConfigError, load_topics
 
 PREFIX = 5  # letters of each word's form: a stem for the agglutinative languages too
 MIN_DF = 5  # a prefix seen in fewer tuning stories says nothing general
@@ -91,8 +93,35 @@ def _g(x: float) -> float:
     return float(f"{x:.6g}")
 
 
-def train(tuning: Path, topics_file: Path, progress=print) -> dict:
-    rows = [json.loads(line) for line in tuning.read_text("utf-8").splitlines() if line.strip()]
+class TrainingInputError(Exception):
+    """A labelled file that cannot be trained on; nothing is written."""
+
+
+def _labelled(files: list[Path]) -> tuple[list[dict], list[dict]]:
+    """Every labelled story of ``files``, and what each file was (path, hash, stories)."""
+    rows: list[dict] = []
+    sources: list[dict] = []
+    errors: list[str] = []
+    for path in files:
+        try:
+            found, bad = read_labelled(path, f"{path}: ")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise TrainingInputError(f"{path}: cannot read it ({exc}); give a JSON-lines "
+                                     "file of labelled stories") from None
+        errors += bad
+        rows += found
+        sources.append({"path": str(path), "sha256": _sha256(path), "stories": len(found)})
+    if errors:
+        raise TrainingInputError("\n".join(errors) + "\nmend or remove these lines; nothing "
+                                 "was written")
+    return rows, sources
+
+
+def train(files: list[Path], topics_file: Path, progress=print) -> dict:
+    """The model trained on the stories of ``files`` (the tuning set first, then any
+    monitors' corrections from `steppewatch feedback export`)."""
+    rows, sources = _labelled(files)
+    rows = [{**r, "title": r.get("title") or "", "lang": r.get("lang")} for r in rows]
     loaded = load_topics(topics_file)
     queries = Tagger(loaded.topics, loaded.version)  # the queries alone, without a model
     docs = [features(story(r["title"], r["text"]), r["lang"], PREFIX) for r in rows]
@@ -116,12 +145,12 @@ def train(tuning: Path, topics_file: Path, progress=print) -> dict:
                  f"up to score {drop_max_score:g})")
     terms = {term: [_g(vectorizer.idf_[i]), *(_g(m.coef_[0][i]) for m in models)]
              for term, i in vectorizer.vocabulary_.items()}
+    first = sources[0]["stories"]  # checks name lines of the first file
     checks = [{"row": i, "topic": t, "probability": _g(m.predict_proba(x[i])[0, 1])}
-              for i in range(0, len(rows), max(1, len(rows) // CHECKS))[:CHECKS]
+              for i in range(0, first, max(1, first // CHECKS))[:CHECKS]
               for t, m in zip(topics, models, strict=True)]
-    return {"trained_on": {"path": str(tuning), "sha256": _sha256(tuning),
-                           "stories": len(rows), "topics_version": loaded.version},
-            "prefix": PREFIX, "topics": topics, "checks": checks, "terms": terms}
+    return {"trained_on": sources, "topics_version": loaded.version, "prefix": PREFIX,
+            "topics": topics, "checks": checks, "terms": terms}
 
 
 def _sha256(path: Path) -> str:
@@ -142,11 +171,19 @@ def write(model: dict, out: Path) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tuning", type=Path, default=Path("tests/data/real_tune.jsonl"))
+    parser.add_argument("--tuning", type=Path, action="append",
+                        help="labelled JSON lines; again for more files (default: the tuning "
+                             "set). The first file's lines are the model's checks.")
     parser.add_argument("--topics", type=Path, default=Path("config/topics.toml"))
     args = parser.parse_args(argv)
     out = args.topics.parent / MODEL_FILE
-    write(train(args.tuning, args.topics, lambda line: print(line, file=sys.stderr)), out)
+    try:
+        model = train(args.tuning or [Path("tests/data/real_tune.jsonl")], args.topics,
+                      lambda line: print(line, file=sys.stderr))
+    except (TrainingInputError, TopicsConfigError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        raise SystemExit(1) from None
+    write(model, out)
     print(f"wrote {out}", file=sys.stderr)
 
 

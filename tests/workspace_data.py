@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -34,6 +34,7 @@ class Story:
     days_ago: int = 1  # days before the run
     language: str = "ru"
     page: bytes | None = None  # the archived page; else one made from title and text
+    borderline: dict[str, float] = field(default_factory=dict)  # topics the model decided
 
     @property
     def url(self) -> str:
@@ -47,7 +48,7 @@ STORIES = [
           {"police": ["милиции"], "protest": ["акции"]}, 1),
     Story("a-evil", "kloop", MALICIOUS_TITLE, "В изоляторе задержанного подвергли пыткам, "
           "заявили родственники. Сотрудники милиции это отрицают.",
-          {"torture": ["пыткам"], "police": ["милиции"]}, 3),
+          {"torture": ["пыткам"], "police": ["милиции"]}, 3, borderline={"police": 0.83}),
     Story("a-hostile", "kloop", "Пытки в изоляторе временного содержания",
           "Родственники задержанного заявили, что сотрудники милиции избивали его в ИВС.",
           {"torture": ["избивали"], "police": ["милиции"]}, 4, page=HOSTILE_PAGE),
@@ -99,7 +100,7 @@ def _stage(data: Path, run_dir: Path, now: datetime) -> dict[str, list[dict]]:
         write_rows(folder / "tagged.jsonl", [
             {"article_id": e["story"].article_id, "topic": topic, "score": 2.0 + len(words),
              "matches": _matches(e["story"], words), "topics_version": "v1",
-             "tagged_at": e["fetched"]}
+             "tagged_at": e["fetched"], "borderline": e["story"].borderline.get(topic)}
             for e in entries for topic, words in e["story"].topics.items()])
     return staged
 

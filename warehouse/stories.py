@@ -45,10 +45,12 @@ def id_list(ids: list[str] | None) -> str | None:
 
 @dataclass(frozen=True)
 class TopicMatch:
-    """A topic of a story: its score and the matches (query term, words, field, offsets)."""
+    """A topic of a story: its score and the matches (query term, words, field, offsets);
+    ``borderline``: the borderline model's probability when it decided the tag."""
     topic: str
     score: float
     matches: list[dict[str, Any]]
+    borderline: float | None = None
 
     @property
     def terms(self) -> list[tuple[str, list[str]]]:
@@ -185,8 +187,9 @@ def with_tags(con: duckdb.DuckDBPyConnection, rows: list[StoryRow]) -> list[Stor
     tags: dict[str, list[TopicMatch]] = {}
     cursor = con.execute(statement("stories/topics"),
                          {"ids": id_list([r.article_id for r in rows])})
-    for article_id, topic, score, matches in cursor.fetchall():
-        tags.setdefault(article_id, []).append(TopicMatch(topic, score, json.loads(matches)))
+    for article_id, topic, score, matches, borderline in cursor.fetchall():
+        tags.setdefault(article_id, []).append(
+            TopicMatch(topic, score, json.loads(matches), borderline))
     return [replace(r, tags=tags.get(r.article_id, [])) for r in rows]
 
 

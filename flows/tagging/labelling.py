@@ -24,6 +24,7 @@ def tag_article(article: dict[str, Any], tagger: Tagger, tagged_at: str) -> list
         "topic": topic,
         "score": result.scores.get(topic, 0.0),
         "matches": [dataclasses.asdict(m) for m in result.matches.get(topic, [])],
+        "borderline": result.borderline.get(topic),  # None: the queries alone decided
         "topics_version": tagger.version,
         "tagged_at": tagged_at,
     } for topic in result.topics]

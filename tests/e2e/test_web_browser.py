@@ -91,6 +91,11 @@ def test_story_page_marks_each_topic_in_its_own_colour(page: Page, workspace: di
     colours = [m.evaluate("m => getComputedStyle(m).backgroundColor") for m in (torture, police)]
     assert colours[0] != colours[1]
     assert "rgba(0, 0, 0, 0)" not in colours
+    # The one tag the borderline model decided says so, with its probability.
+    decided = page.locator("ul.why li", has_text="decided by the borderline model")
+    expect(decided).to_have_count(1)
+    expect(decided.locator(".badge")).to_have_text("Police and security services")
+    expect(decided).to_be_visible()
     # The hostile headline is shown as text; its script never ran.
     expect(page.locator("h1.headline")).to_have_text(MALICIOUS_TITLE)
     assert page.title() == f"{MALICIOUS_TITLE} — steppewatch"  # not "pwned"

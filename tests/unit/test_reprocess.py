@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from crawlers.staging import write_jsonl
+from flows.tagging.borderline import MODEL_FILE
 from flows.tagging.staged import tag_source
 from flows.tagging.tagger import Tagger
 from tests.helpers import ROOT, invoke
@@ -98,3 +102,28 @@ def test_reprocess_needs_a_warehouse_and_says_what(tmp_path: Path) -> None:
     assert "no warehouse at" in proc.stderr
     proc = invoke(["--data", str(tmp_path), "reprocess"], check=False)
     assert proc.returncode == 1 and "reprocess --tags" in proc.stderr
+
+
+def _borderline(data: Path) -> dict[str, float | None]:
+    with open_warehouse(data) as con:
+        return dict(con.execute("SELECT article_id, borderline FROM article_topics").fetchall())
+
+
+def test_the_borderline_models_probability_is_stored_with_its_tag(tmp_path: Path) -> None:
+    """Loaded with the night's tags, written again by reprocess, NULL where the queries
+    alone decided."""
+    config, data = tmp_path / "config", tmp_path / "data"
+    _config(config, "митинг*")
+    model = {"prefix": 5, "terms": {"митин": [1.0, 5.0]},
+             "topics": {"protest": {"intercept": 0.0, "add_at": 2.0, "drop_below": 0.01,
+                                    "drop_max_score": 3.0}}}  # keeps tags of score 3 or less
+    (config / MODEL_FILE).write_text(json.dumps(model, ensure_ascii=False), encoding="utf-8")
+    tagger = Tagger.from_file(config / "topics.toml")
+    expected = tagger.tag("Митинг в Бишкеке", "Сторонники оппозиции вышли на митинг.",
+                          "ru").borderline["protest"]
+    _warehouse(data, tagger)
+    assert _borderline(data) == {"a1": pytest.approx(expected)} and expected > 0.99
+
+    (config / MODEL_FILE).unlink()  # the queries alone: the same tag, no probability
+    invoke(["--config", str(config), "--data", str(data), "reprocess", "--tags"])
+    assert _borderline(data) == {"a1": None}

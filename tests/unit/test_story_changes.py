@@ -114,8 +114,9 @@ def schedule_warehouse(data: Path) -> None:
                     {"id": article_id, "url": f"https://kloop.kg/{article_id}",
                      "published": NOW - timedelta(days=age)})
         if matched:
-            con.execute("insert into article_topics values ($id, 'police', 1, '[]', 'v1', 'r1', "
-                        "$at)", {"id": article_id, "at": first})
+            con.execute("insert into article_topics (article_id, topic, score, matches, "
+                        "topics_version, run_id, tagged_at) values ($id, 'police', 1, '[]', "
+                        "'v1', 'r1', $at)", {"id": article_id, "at": first})
     con.close()
 
 

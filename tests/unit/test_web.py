@@ -106,6 +106,9 @@ def test_matches_are_marked_per_topic_and_say_which_query_term_fired(client: Tes
     assert re.search(r'<mark class="topic-0" title="Police and security services">милиции</mark>',
                      page)
     assert '<code class="term">пытка*</code> → пыткам' in page
+    # a tag the borderline model decided says so, and only that one
+    assert page.count("decided by the borderline model") == 1
+    assert "(score 3; decided by the borderline model, probability 0.83)" in page
     # The hostile headline is text, never markup.
     assert "&lt;script&gt;document.title=&#34;pwned&#34;&lt;/script&gt;" in page
     assert "<script>document.title" not in page

@@ -8,7 +8,7 @@ WITH wanted AS (
     FROM article_topics
     WHERE article_id IN (SELECT unnest(CAST($ids AS JSON)::VARCHAR[]))
 )
-SELECT article_id, topic, score, matches
+SELECT article_id, topic, score, matches, borderline
 FROM article_topics
 WHERE rowid IN (SELECT row_number FROM wanted)
 ORDER BY article_id, topic;

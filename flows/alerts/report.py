@@ -86,6 +86,8 @@ class Story:
     score: float
     snippet: list[Segment]  # plain parts, and highlighted parts naming their topics
     matches: dict[str, list[TermHit]] = field(default_factory=dict)  # per topic: why
+    # per topic the borderline model decided: its probability (docs/TOPICS.md, Scoring)
+    borderline: dict[str, float] = field(default_factory=dict)
     capture: Capture = field(default_factory=lambda: Capture(None, None, None, None, None))
     page_url: str | None = None  # the story's page in the workspace, when [web] base_url is set
     archive_url: str | None = None  # its archived copy there
@@ -170,6 +172,8 @@ def story_from_row(row: dict[str, Any]) -> Story:
         published_at=row["published_at"], topics=list(row["topics"] or []),
         score=float(row["top_score"] or 0), snippet=snippet(row["text"], found.spans, skip=skip),
         matches=found.by_topic,
+        borderline={e["topic"]: e["borderline"] for e in row["topic_matches"] or []
+                    if e.get("borderline") is not None},
         capture=Capture(row.get("capture_id"), row.get("warc_file"), row.get("warc_offset"),
                         row.get("fetched_at"), row.get("content_sha1")),
         sketch=sketch(f"{row['title'] or ''}\n{row['text']}"),  # the text itself is not kept
@@ -315,6 +319,7 @@ def _story_json(s: Story) -> dict[str, Any]:
         "matches": {t: [{"term": h.term, "surfaces": list(h.surfaces), "in_title": h.in_title,
                          "in_text": h.in_text} for h in hits] for t, hits in s.matches.items()},
         "matched_terms": s.terms,
+        "borderline": s.borderline,
         "archive": _archive_json(s),
         "also_reported_by": [{"article_id": o.article_id, "outlet": o.outlet, "url": o.url,
                               "story_url": o.page_url, "title": o.title,

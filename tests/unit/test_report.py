@@ -187,6 +187,23 @@ def test_each_topic_names_the_query_terms_that_fired(rendered: RenderedReport) -
     assert {"text": "пыткам", "highlighted": True, "topics": ["torture"]} in story["snippet"]
 
 
+def test_a_tag_the_borderline_model_decided_says_so_in_every_format(data: Path) -> None:
+    with open_warehouse(data) as con:
+        con.execute("UPDATE article_topics SET borderline = 0.834 "
+                    "WHERE article_id = 'a-evil' AND topic = 'police'")
+    rendered = report_of(data)
+    note = "(decided by the borderline model, probability 0.83)"
+    evil = story_html(rendered.html, "a-evil")
+    assert evil.count(note) == 1
+    police = re.search(r'<li><span class="badge t-police">.*?</li>', evil).group(0)
+    assert note in police  # beside the police tag's words, not the torture tag's
+    assert f"- police: изолятор\\* → **изоляторе** {note}\n" in rendered.markdown
+    assert rendered.markdown.count(note) == 1
+    stories = {s["article_id"]: s for s in json.loads(rendered.json)["stories"]}
+    assert stories["a-evil"]["borderline"] == {"police": 0.834}
+    assert all(not s["borderline"] for k, s in stories.items() if k != "a-evil")
+
+
 def test_matches_group_words_by_term_and_spans_by_topic() -> None:
     """A custody word that two topics' queries need is one span naming both topics; a term
     matching several words lists each once; a headline match is flagged."""

@@ -5,7 +5,8 @@ SELECT s.article_id, s.title, s.url, s.outlet, s.source_id, s.countries, s.langu
        s.published_at, s.first_seen_at, s.topics, s.top_score,
        s.capture_id, s.warc_file, s.warc_offset, s.fetched_at,
        (SELECT c.content_sha1 FROM captures c WHERE c.capture_id = s.capture_id) AS content_sha1,
-       (SELECT list({'topic': t.topic, 'matches': t.matches} ORDER BY t.topic)
+       (SELECT list({'topic': t.topic, 'matches': t.matches, 'borderline': t.borderline}
+                    ORDER BY t.topic)
         FROM article_topics t WHERE t.article_id = s.article_id) AS topic_matches
 FROM stories s
 WHERE len(list_intersect(s.topics, $topics::VARCHAR[])) > 0

@@ -25,7 +25,7 @@ from flows.tagging.normalise import Analyzer
 from flows.tagging.topics import TopicsConfigError
 
 MODEL_FILE = "borderline_model.json"  # beside topics.toml
-CACHE_LIMIT = 500_000  # words per language whose feature is kept
+CACHE_LIMIT = 400_000  # words per language whose column is kept, as many as the term table keeps
 
 
 @dataclass(frozen=True)

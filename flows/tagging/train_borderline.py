@@ -15,7 +15,9 @@ import hashlib
 import json
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -24,7 +26,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from flows.tagging.borderline import MODEL_FILE, features, story
 from flows.tagging.evaluate import read_labelled
-from flows.tagging.tagger import Tagger
+from flows.tagging.tagger import Tagger, TagResult
 from flows.tagging.topics import TopicsConfigError, load_topics
 
 PREFIX = 5  # letters of each word's form: a stem for the agglutinative languages too
@@ -117,40 +119,49 @@ def _labelled(files: list[Path]) -> tuple[list[dict], list[dict]]:
     return rows, sources
 
 
-def train(files: list[Path], topics_file: Path, progress=print) -> dict:
+def _fit_topic(topic: str, rows: list[dict], results: list[TagResult],
+               docs: list[Counter[str]], x: Any) -> tuple[LogisticRegression, dict, str]:
+    """One topic's regression on every story, its edge from the cross-validation, and a
+    line saying what the edge gains there."""
+    gold = np.array([topic in r["topics"] for r in rows])
+    tagged = np.array([topic in res.topics for res in results])
+    score = np.array([res.scores[topic] for res in results])
+    add_at, drop_below, drop_max_score, f1 = _thresholds(_out_of_fold(docs, gold), tagged,
+                                                         score, gold)
+    model = _classifier().fit(x, gold)
+    edge = {"intercept": _g(model.intercept_[0]), "add_at": add_at, "drop_below": drop_below,
+            "drop_max_score": drop_max_score}
+    said = (f"{topic}: cross-validated F1 {_f1(tagged, gold):.1f} (queries) -> {f1:.1f} (add "
+            f"at {add_at:g}, drop below {drop_below:g} up to score {drop_max_score:g})")
+    return model, edge, said
+
+
+def train(files: list[Path], topics_file: Path,
+          progress: Callable[[str], None] = print) -> dict:
     """The model trained on the stories of ``files`` (the tuning set first, then any
     monitors' corrections from `steppewatch feedback export`)."""
     rows, sources = _labelled(files)
-    rows = [{**r, "title": r.get("title") or "", "lang": r.get("lang")} for r in rows]
+    rows = [{**r, "title": r.get("title") or "", "lang": r.get("lang"),
+             "topics": r.get("topics") or []} for r in rows]
     loaded = load_topics(topics_file)
     queries = Tagger(loaded.topics, loaded.version)  # the queries alone, without a model
     docs = [features(story(r["title"], r["text"]), r["lang"], PREFIX) for r in rows]
     results = [queries.tag(r["title"], r["text"], r["lang"]) for r in rows]
-    topics: dict[str, dict] = {}
-    models = []
     vectorizer = _vectorizer()
     x = vectorizer.fit_transform(docs)
+    models, edges = [], {}
     for topic in queries.topic_ids:
-        gold = np.array([topic in r["topics"] for r in rows])
-        tagged = np.array([topic in res.topics for res in results])
-        score = np.array([res.scores[topic] for res in results])
-        add_at, drop_below, drop_max_score, f1 = _thresholds(_out_of_fold(docs, gold), tagged,
-                                                             score, gold)
-        model = _classifier().fit(x, gold)
+        model, edges[topic], said = _fit_topic(topic, rows, results, docs, x)
         models.append(model)
-        topics[topic] = {"intercept": _g(model.intercept_[0]), "add_at": add_at,
-                         "drop_below": drop_below, "drop_max_score": drop_max_score}
-        progress(f"{topic}: cross-validated F1 {_f1(tagged, gold):.1f} (queries) -> {f1:.1f} "
-                 f"(add at {add_at:g}, drop below {drop_below:g} "
-                 f"up to score {drop_max_score:g})")
+        progress(said)
     terms = {term: [_g(vectorizer.idf_[i]), *(_g(m.coef_[0][i]) for m in models)]
              for term, i in vectorizer.vocabulary_.items()}
     first = sources[0]["stories"]  # checks name lines of the first file
     checks = [{"row": i, "topic": t, "probability": _g(m.predict_proba(x[i])[0, 1])}
               for i in range(0, first, max(1, first // CHECKS))[:CHECKS]
-              for t, m in zip(topics, models, strict=True)]
+              for t, m in zip(edges, models, strict=True)]
     return {"trained_on": sources, "topics_version": loaded.version, "prefix": PREFIX,
-            "topics": topics, "checks": checks, "terms": terms}
+            "topics": edges, "checks": checks, "terms": terms}
 
 
 def _sha256(path: Path) -> str:

@@ -38,11 +38,8 @@ class Edge:
     drop_max_score: float
 
 
-def feature(word: str, analyzer: Analyzer, prefix: int, forms: dict[str, str]) -> str:
+def feature(form: str, prefix: int) -> str:
     """A word's feature: the first ``prefix`` letters of its form ("" for one letter)."""
-    form = forms.get(word)
-    if form is None:
-        form = analyzer.form(word)
     return form[:prefix] if len(form) > 1 else ""
 
 
@@ -56,26 +53,31 @@ def features(doc: Doc, lang: str | None, prefix: int) -> Counter[str]:
     """The story's feature counts over its title's and text's words, as the tagger read
     them: what the model is trained on."""
     analyzer = Analyzer(lang)
-    counts = Counter(feature(w, analyzer, prefix, {}) for f in (TITLE, TEXT)
+    counts = Counter(feature(analyzer.form(w), prefix) for f in (TITLE, TEXT)
                      for w in doc.fields[f].tokens)
     counts.pop("", None)  # sentence ends, one-letter words
     return counts
 
 
-class _Columns(dict[str, int]):
-    """Cache from a word to the model's column for its feature (-1: not a feature)."""
+class Columns(dict[str, int]):
+    """Cache from a word of one language to the model's column for its feature (-1: none).
+    The tagger's term table tells it each new word with its form (``learn``), so a word's
+    form is worked out once; a word it was not told is worked out here."""
 
-    def __init__(self, model: BorderlineModel, analyzer: Analyzer, forms: dict[str, str]) -> None:
+    def __init__(self, model: BorderlineModel, analyzer: Analyzer) -> None:
         super().__init__()
-        self.model, self.analyzer, self.forms = model, analyzer, forms
+        self.analyzer = analyzer
+        self._column, self._prefix = model.columns.get, model.prefix
 
-    def __missing__(self, word: str) -> int:
-        column = self.model.columns.get(
-            feature(word, self.analyzer, self.model.prefix, self.forms), -1)
+    def learn(self, word: str, form: str) -> None:
+        """Called for every new word of every story: kept to a slice and two lookups."""
         if len(self) >= CACHE_LIMIT:
             self.clear()
-        self[word] = column
-        return column
+        self[word] = self._column(form[: self._prefix] if len(form) > 1 else "", -1)
+
+    def __missing__(self, word: str) -> int:
+        self.learn(word, self.analyzer.form(word))
+        return self[word]
 
 
 class BorderlineModel:
@@ -92,7 +94,7 @@ class BorderlineModel:
         self.columns = {term: i for i, term in enumerate(terms)}
         by_column = [list(column) for column in zip(*terms.values(), strict=True)]
         self.idf, self.weights = by_column[0], dict(zip(self.topics, by_column[1:], strict=True))
-        self._columns: dict[str | None, _Columns] = {}
+        self._columns: dict[str | None, Columns] = {}
 
     @classmethod
     def from_file(cls, path: Path) -> BorderlineModel:
@@ -105,14 +107,17 @@ class BorderlineModel:
             raise TopicsConfigError(f"{path}: not a borderline model ({exc}); rebuild it with "
                                     "`make borderline-model` or delete it") from None
 
-    def probabilities(self, doc: Doc, lang: str | None,
-                      forms: dict[str, str] | None = None) -> dict[str, float]:
-        """Each topic's probability: logistic regression over the story's L2-normalised
-        TF-IDF (sublinear tf) of the features the model knows. ``forms``: the words' forms
-        in ``lang`` where the tagger already worked them out (the same dict every call)."""
+    def columns_for(self, lang: str | None) -> Columns:
+        """The word cache of one language (one per model, shared by all its stories)."""
         columns = self._columns.get(lang)
         if columns is None:
-            columns = self._columns[lang] = _Columns(self, Analyzer(lang), forms or {})
+            columns = self._columns[lang] = Columns(self, Analyzer(lang))
+        return columns
+
+    def probabilities(self, doc: Doc, lang: str | None) -> dict[str, float]:
+        """Each topic's probability: logistic regression over the story's L2-normalised
+        TF-IDF (sublinear tf) of the features the model knows."""
+        columns = self.columns_for(lang)
         # Counter and map run in C: Python runs only for a word not seen before.
         counts = Counter(map(columns.__getitem__, doc.fields[TITLE].tokens))
         counts.update(map(columns.__getitem__, doc.fields[TEXT].tokens))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -33,12 +33,13 @@ class TermTable(dict[str, tuple[str, ...]]):
     ``P`` its form starts with. Several vocabularies (one per language) may share a table.
     """
 
-    def __init__(self, vocabularies: Iterable[Vocabulary], keep_forms: bool = False) -> None:
+    def __init__(self, vocabularies: Iterable[Vocabulary],
+                 on_new_word: Callable[[str, str], None] | None = None) -> None:
         super().__init__()
         self._vocabularies = tuple(vocabularies)
-        # The first vocabulary's form of each word looked up, for the borderline model's
-        # features: each new word's form is then worked out once, not twice.
-        self.forms: dict[str, str] | None = {} if keep_forms else None
+        # Told each new word and its form in the first vocabulary's language (the borderline
+        # model's features): a new word's form is then worked out once, not twice.
+        self._on_new_word = on_new_word
         self._lengths = tuple(
             tuple(sorted({len(p) for p in v.prefixes})) for v in self._vocabularies
         )
@@ -51,8 +52,8 @@ class TermTable(dict[str, tuple[str, ...]]):
             zip(self._vocabularies, self._lengths, self._heads, strict=True)
         ):
             form = vocabulary.analyzer.form(surface)
-            if i == 0 and self.forms is not None:
-                self.forms[surface] = form
+            if i == 0 and self._on_new_word is not None:
+                self._on_new_word(surface, form)
             if len(form) <= _HEAD or form[:_HEAD] in heads:
                 key = vocabulary.analyzer.key(form)
                 if key in vocabulary.keys:
@@ -65,8 +66,6 @@ class TermTable(dict[str, tuple[str, ...]]):
         found = tuple(dict.fromkeys(terms))
         if len(self) >= _CACHE_LIMIT:
             self.clear()
-            if self.forms is not None:
-                self.forms.clear()
         self[surface] = found
         return found
 

@@ -149,7 +149,8 @@ class Tagger:
         self._tables: dict[str, TermTable] = {}
         compiled = {lang: _compile_language(topics, Analyzer(lang)) for lang in TOPIC_LANGUAGES}
         for lang, (plans, vocabulary) in compiled.items():
-            self._tables[lang] = TermTable([vocabulary], keep_forms=model is not None)
+            learn = model.columns_for(lang).learn if model else None
+            self._tables[lang] = TermTable([vocabulary], learn)
             self._plans[lang] = [p for p in plans if p.query is not None]
         self._tables[ALL] = TermTable(vocabulary for _, vocabulary in compiled.values())
         for i, topic in enumerate(topics):
@@ -211,7 +212,7 @@ class Tagger:
             edge = self.model.edges.get(plan.topic.id) if self.model else None
             if self.model and edge and on_edge(edge, tagged, score):
                 if probabilities is None:
-                    probabilities = self.model.probabilities(doc, _model_lang(key), table.forms)
+                    probabilities = self.model.probabilities(doc, _model_lang(key))
                 probability = probabilities[plan.topic.id]
                 result.borderline[plan.topic.id] = probability
                 tagged = decide(edge, tagged, probability)

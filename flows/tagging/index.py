@@ -45,11 +45,17 @@ class TermTable(dict[str, tuple[str, ...]]):
         )
         # Stems are prefixes of the word's form: stem only words that start like a key.
         self._heads = tuple(frozenset(k[:_HEAD] for k in v.keys) for v in self._vocabularies)
+        # Every query prefix is at least as long as the shortest: a word whose form does not
+        # start like any of them (most words) needs no look at each length.
+        self._prefix_heads = tuple(
+            frozenset(p[: lengths[0]] for p in v.prefixes) if lengths else frozenset()
+            for v, lengths in zip(self._vocabularies, self._lengths, strict=True)
+        )
 
     def __missing__(self, surface: str) -> tuple[str, ...]:
         terms: list[str] = []
-        for i, (vocabulary, lengths, heads) in enumerate(
-            zip(self._vocabularies, self._lengths, self._heads, strict=True)
+        for i, (vocabulary, lengths, heads, prefix_heads) in enumerate(
+            zip(self._vocabularies, self._lengths, self._heads, self._prefix_heads, strict=True)
         ):
             form = vocabulary.analyzer.form(surface)
             if i == 0 and self._on_new_word is not None:
@@ -58,6 +64,8 @@ class TermTable(dict[str, tuple[str, ...]]):
                 key = vocabulary.analyzer.key(form)
                 if key in vocabulary.keys:
                     terms.append(key)
+            if not lengths or form[: lengths[0]] not in prefix_heads:
+                continue
             for n in lengths:
                 if n > len(form):
                     break

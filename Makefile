@@ -60,8 +60,7 @@ bench: $(STAMP)
 
 # Retrain config/borderline_model.json on the tuning set, plus monitors' corrections if given
 # (CORRECTIONS=corrections.jsonl, from `steppewatch feedback export`).
-borderline-model: $(STAMP)
-	$(BIN)/pip install --quiet -e ".[train]"
+borderline-model: $(STAMP)  # scikit-learn comes with the dev extra (also the train extra)
 	$(BIN)/python -m flows.tagging.train_borderline --tuning tests/data/real_tune.jsonl \
 		$(if $(CORRECTIONS),--tuning $(CORRECTIONS)) --topics config/topics.toml
 

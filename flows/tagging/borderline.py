@@ -70,10 +70,10 @@ class Columns(dict[str, int]):
         self._column, self._prefix = model.columns.get, model.prefix
 
     def learn(self, word: str, form: str) -> None:
-        """Called for every new word of every story: kept to a slice and two lookups."""
+        """Called for every new word of every story: the training's ``feature``, looked up."""
         if len(self) >= CACHE_LIMIT:
             self.clear()
-        self[word] = self._column(form[: self._prefix] if len(form) > 1 else "", -1)
+        self[word] = self._column(feature(form, self._prefix), -1)
 
     def __missing__(self, word: str) -> int:
         self.learn(word, self.analyzer.form(word))
@@ -86,14 +86,16 @@ class BorderlineModel:
     def __init__(self, data: dict, version: str) -> None:
         self.version = version
         self.prefix = int(data["prefix"])
-        self.topics: list[str] = list(data["topics"])
-        self.edges = {t: Edge(**data["topics"][t]) for t in self.topics}
+        self.edges = {t: Edge(**edge) for t, edge in data["topics"].items()}
         terms = data["terms"]  # term: [idf, weight per topic]
-        if any(len(entry) != len(self.topics) + 1 for entry in terms.values()):
+        if any(len(entry) != len(self.edges) + 1 for entry in terms.values()):
             raise ValueError("a term without one weight per topic")
         self.columns = {term: i for i, term in enumerate(terms)}
         by_column = [list(column) for column in zip(*terms.values(), strict=True)]
-        self.idf, self.weights = by_column[0], dict(zip(self.topics, by_column[1:], strict=True))
+        self.idf = by_column[0]
+        # per topic: its intercept and its weight per column
+        self._topics = [(t, e.intercept, w) for (t, e), w in
+                        zip(self.edges.items(), by_column[1:], strict=True)]
         self._columns: dict[str | None, Columns] = {}
 
     @classmethod
@@ -125,9 +127,8 @@ class BorderlineModel:
         idf = self.idf
         x = [(i, idf[i] if n == 1 else (1.0 + math.log(n)) * idf[i]) for i, n in counts.items()]
         norm = math.sqrt(sum(v * v for _, v in x)) or 1.0
-        return {topic: _logistic(self.edges[topic].intercept
-                                 + sum(v * weights[i] for i, v in x) / norm)
-                for topic, weights in self.weights.items()}
+        return {topic: _logistic(intercept + sum(v * weights[i] for i, v in x) / norm)
+                for topic, intercept, weights in self._topics}
 
 
 def _logistic(z: float) -> float:

@@ -145,6 +145,7 @@ class Tagger:
         self.version = f"{version}+{model.version}" if model else version
         self.topics = topics
         self.model = model
+        self._edges = model.edges if model else {}
         self._plans: dict[str, list[_Plan]] = {ALL: []}
         self._tables: dict[str, TermTable] = {}
         compiled = {lang: _compile_language(topics, Analyzer(lang)) for lang in TOPIC_LANGUAGES}
@@ -209,9 +210,10 @@ class Tagger:
             score = _score(hits, doc, plan.topic.title_weight)
             result.scores[plan.topic.id] = score
             tagged = _tagged(plan, hits, score, doc, text)
-            edge = self.model.edges.get(plan.topic.id) if self.model else None
-            if self.model and edge and on_edge(edge, tagged, score):
+            edge = self._edges.get(plan.topic.id)
+            if edge is not None and on_edge(edge, tagged, score):
                 if probabilities is None:
+                    assert self.model is not None  # an edge comes from the model
                     probabilities = self.model.probabilities(doc, _model_lang(key))
                 probability = probabilities[plan.topic.id]
                 result.borderline[plan.topic.id] = probability

@@ -18,6 +18,8 @@ import json
 import math
 from collections import Counter
 from dataclasses import dataclass
+from itertools import compress
+from operator import mul
 from pathlib import Path
 
 from flows.tagging.index import TEXT, TITLE, Doc, TermTable, index_field
@@ -93,9 +95,11 @@ class BorderlineModel:
         self.columns = {term: i for i, term in enumerate(terms)}
         by_column = [list(column) for column in zip(*terms.values(), strict=True)]
         self.idf = by_column[0]
-        # per topic: its intercept and its weight per column
-        self._topics = [(t, e.intercept, w) for (t, e), w in
-                        zip(self.edges.items(), by_column[1:], strict=True)]
+        # Per column, idf² (for the norm) and per topic idf × weight: a story's sums are then
+        # lookups summed in C (``probabilities``).
+        self._idf2 = [v * v for v in self.idf]
+        self._topics = [(t, e.intercept, [v * w for v, w in zip(self.idf, weights, strict=True)])
+                        for (t, e), weights in zip(self.edges.items(), by_column[1:], strict=True)]
         self._columns: dict[str | None, Columns] = {}
 
     @classmethod
@@ -118,17 +122,25 @@ class BorderlineModel:
 
     def probabilities(self, doc: Doc, lang: str | None) -> dict[str, float]:
         """Each topic's probability: logistic regression over the story's L2-normalised
-        TF-IDF (sublinear tf) of the features the model knows."""
+        TF-IDF (sublinear tf: 1 + ln n) of the features the model knows."""
         columns = self.columns_for(lang)
-        # Counter and map run in C: Python runs only for a word not seen before.
+        # Counting, lookups and sums run in C: Python runs only for a word not seen before.
         counts = Counter(map(columns.__getitem__, doc.fields[TITLE].tokens))
         counts.update(map(columns.__getitem__, doc.fields[TEXT].tokens))
         counts.pop(-1, None)
-        idf = self.idf
-        x = [(i, idf[i] if n == 1 else (1.0 + math.log(n)) * idf[i]) for i, n in counts.items()]
-        norm = math.sqrt(sum(v * v for _, v in x)) or 1.0
-        return {topic: _logistic(intercept + sum(v * weights[i] for i, v in x) / norm)
-                for topic, intercept, weights in self._topics}
+        # A feature seen n > 1 times weighs 1 + ln n: its ln n is added on top of the 1.
+        repeated = list(compress(counts, map((1).__lt__, counts.values())))
+        logs = list(map(math.log, map(counts.__getitem__, repeated)))
+        idf2 = self._idf2.__getitem__
+        squares = [2 * v + v * v for v in logs]  # (1 + ln n)² - 1
+        norm2 = sum(map(idf2, counts)) + sum(map(mul, map(idf2, repeated), squares))
+        norm = math.sqrt(norm2) or 1.0
+        probabilities = {}
+        for topic, intercept, weights in self._topics:
+            weight = weights.__getitem__
+            z = sum(map(weight, counts)) + sum(map(mul, map(weight, repeated), logs))
+            probabilities[topic] = _logistic(intercept + z / norm)
+        return probabilities
 
 
 def _logistic(z: float) -> float:

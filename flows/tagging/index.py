@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import accumulate, compress
+from operator import not_
 
 from flows.tagging.normalise import TOKEN_RE, Analyzer
 
@@ -26,6 +28,39 @@ class Vocabulary:
     prefixes: frozenset[str]
 
 
+class _Reader:
+    """What one vocabulary looks up for a new word: its key, and its query prefixes."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.form = vocabulary.analyzer.form
+        self.key = vocabulary.analyzer.key
+        self.keys = vocabulary.keys
+        self.prefixes = vocabulary.prefixes
+        # Stems are prefixes of the word's form: stem only words that start like a key.
+        self.heads = frozenset(k[:_HEAD] for k in vocabulary.keys)
+        self.shortest = min(map(len, vocabulary.prefixes), default=0)
+        # Every start of a query prefix: a word's form is read one letter longer only while
+        # it still starts like one of them (most words leave after two or three letters).
+        self.starts = frozenset(
+            p[:n] for p in vocabulary.prefixes for n in range(self.shortest, len(p) + 1)
+        )
+
+    def terms(self, form: str) -> list[str]:
+        terms: list[str] = []
+        if len(form) <= _HEAD or form[:_HEAD] in self.heads:
+            key = self.key(form)
+            if key in self.keys:
+                terms.append(key)
+        if self.shortest:
+            for n in range(self.shortest, len(form) + 1):
+                start = form[:n]
+                if start not in self.starts:
+                    break
+                if start in self.prefixes:
+                    terms.append(start + "*")
+        return terms
+
+
 class TermTable(dict[str, tuple[str, ...]]):
     """Cache from a surface token to the query terms it satisfies (usually none).
 
@@ -36,44 +71,28 @@ class TermTable(dict[str, tuple[str, ...]]):
     def __init__(self, vocabularies: Iterable[Vocabulary],
                  on_new_word: Callable[[str, str], None] | None = None) -> None:
         super().__init__()
-        self._vocabularies = tuple(vocabularies)
-        # Told each new word and its form in the first vocabulary's language (the borderline
-        # model's features): a new word's form is then worked out once, not twice.
+        self._readers = tuple(_Reader(v) for v in vocabularies)
+        # Told each new word and its form (the borderline model's features): a new word's
+        # form is then worked out once, not twice. A table of one language only.
+        if on_new_word is not None and len(self._readers) != 1:
+            raise ValueError("on_new_word needs a table of exactly one vocabulary")
         self._on_new_word = on_new_word
-        self._lengths = tuple(
-            tuple(sorted({len(p) for p in v.prefixes})) for v in self._vocabularies
-        )
-        # Stems are prefixes of the word's form: stem only words that start like a key.
-        self._heads = tuple(frozenset(k[:_HEAD] for k in v.keys) for v in self._vocabularies)
-        # Every query prefix is at least as long as the shortest: a word whose form does not
-        # start like any of them (most words) needs no look at each length.
-        self._prefix_heads = tuple(
-            frozenset(p[: lengths[0]] for p in v.prefixes) if lengths else frozenset()
-            for v, lengths in zip(self._vocabularies, self._lengths, strict=True)
-        )
+        self[""] = ()  # a sentence end: among the tokens, never a word
 
     def __missing__(self, surface: str) -> tuple[str, ...]:
-        terms: list[str] = []
-        for i, (vocabulary, lengths, heads, prefix_heads) in enumerate(
-            zip(self._vocabularies, self._lengths, self._heads, self._prefix_heads, strict=True)
-        ):
-            form = vocabulary.analyzer.form(surface)
-            if i == 0 and self._on_new_word is not None:
+        readers = self._readers
+        if len(readers) == 1:  # one language: the tagger's usual table, kept lean
+            form = readers[0].form(surface)
+            if self._on_new_word is not None:
                 self._on_new_word(surface, form)
-            if len(form) <= _HEAD or form[:_HEAD] in heads:
-                key = vocabulary.analyzer.key(form)
-                if key in vocabulary.keys:
-                    terms.append(key)
-            if not lengths or form[: lengths[0]] not in prefix_heads:
-                continue
-            for n in lengths:
-                if n > len(form):
-                    break
-                if form[:n] in vocabulary.prefixes:
-                    terms.append(form[:n] + "*")
-        found = tuple(dict.fromkeys(terms))
+            found = tuple(readers[0].terms(form))
+        else:  # every language: their terms, each once
+            found = tuple(dict.fromkeys(
+                t for reader in readers for t in reader.terms(reader.form(surface))
+            ))
         if len(self) >= _CACHE_LIMIT:
             self.clear()
+            self[""] = ()
         self[surface] = found
         return found
 
@@ -123,28 +142,35 @@ class FieldIndex:
 
 
 def index_field(text: str, table: TermTable) -> FieldIndex:
+    tokens = TOKEN_RE.findall(text)
+    # Lookups, counting and skipping run in C; Python runs only for the words with terms.
+    found = list(map(table.__getitem__, tokens))
+    # Per token, the sentence ends up to it: a word's sentence number, and (taken from the
+    # token's index) its position among the words.
+    ends = list(accumulate(map(not_, tokens)))
     postings: dict[str, list[int]] = {}
     sentence_of: dict[int, int] = {}
+    for i in compress(range(len(tokens)), found):
+        sentence = ends[i]
+        position = i - sentence
+        sentence_of[position] = sentence
+        for term in found[i]:
+            if term in postings:
+                postings[term].append(position)
+            else:
+                postings[term] = [position]
+    return FieldIndex(text, postings, sentence_of, _opening(tokens, ends), tokens)
+
+
+def _opening(tokens: list[str], ends: list[int]) -> tuple[int, ...]:
+    """The numbers of the first ``OPENING`` sentences that have a word."""
     opening: list[int] = []
-    position = 0
-    sentence = 0
-    tokens = TOKEN_RE.findall(text)
-    for word in tokens:
-        if not word:
-            sentence += 1
-            continue
-        if len(opening) < OPENING and (not opening or opening[-1] != sentence):
+    for word, sentence in zip(tokens, ends, strict=True):
+        if word and (not opening or opening[-1] != sentence):
             opening.append(sentence)
-        terms = table[word]
-        if terms:
-            sentence_of[position] = sentence
-            for term in terms:
-                if term in postings:
-                    postings[term].append(position)
-                else:
-                    postings[term] = [position]
-        position += 1
-    return FieldIndex(text, postings, sentence_of, tuple(opening), tokens)
+            if len(opening) == OPENING:
+                break
+    return tuple(opening)
 
 
 @dataclass

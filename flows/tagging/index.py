@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import accumulate, compress
-from operator import not_
+from itertools import accumulate, compress, islice
+from operator import methodcaller, not_
 
 from flows.tagging.normalise import TOKEN_RE, Analyzer
 
@@ -17,6 +17,7 @@ OPENING = 3  # sentences that open a story: stored pages often start on menu lin
 LEDE_WORDS = 3  # the lede: the opening's first sentence of 3+ words, and the lines before it
 _CACHE_LIMIT = 400_000
 _HEAD = 3
+_WORD_SPAN = methodcaller("span", 1)
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,9 @@ class FieldIndex:
     opening: tuple[int, ...] = ()
     # Every token as read ("" at a sentence end): kept, not copied, for the borderline model.
     tokens: list[str] = field(default_factory=list, repr=False)
-    _spans: list[tuple[int, int]] | None = field(default=None, repr=False)
+    # The words' character offsets, found on demand as far as a match needs them.
+    _spans: list[tuple[int, int]] = field(default_factory=list, repr=False)
+    _unread: Iterator[tuple[int, int]] | None = field(default=None, repr=False)
 
     @cached_property
     def lede(self) -> frozenset[int]:
@@ -136,8 +139,10 @@ class FieldIndex:
 
     def span(self, first: int, last: int) -> tuple[int, int]:
         """Character offsets of words ``first``..``last`` in the field's text."""
-        if self._spans is None:
-            self._spans = [m.span(1) for m in TOKEN_RE.finditer(self.text) if m.start(1) >= 0]
+        if self._unread is None:  # a word's offsets: its match's, sentence ends skipped
+            self._unread = compress(map(_WORD_SPAN, TOKEN_RE.finditer(self.text)), self.tokens)
+        if last >= len(self._spans):
+            self._spans.extend(islice(self._unread, last + 1 - len(self._spans)))
         return self._spans[first][0], self._spans[last][1]
 
 

@@ -96,11 +96,15 @@ class Phrase(Matcher):
     slop: int
     label: str
     fields: tuple[int, ...]
+    _every: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "needs", frozenset(self.terms[:1]))
+        object.__setattr__(self, "_every", frozenset(self.terms))
 
     def hits(self, doc: Doc) -> list[Hit] | None:
+        if not self._every <= doc.present:  # a word missing from the story: no phrase
+            return None
         out: list[Hit] = []
         for f in self.fields:
             lists = [_positions(doc, f, t) for t in self.terms]

@@ -18,6 +18,8 @@ LEDE_WORDS = 3  # the lede: the opening's first sentence of 3+ words, and the li
 _CACHE_LIMIT = 400_000
 _HEAD = 3
 _WORD_SPAN = methodcaller("span", 1)
+# The words whose Snowball stem does not start like them (English: dying is "die").
+_IRREGULAR = frozenset({"dying", "lying", "tying", "skies"})
 
 
 @dataclass(frozen=True)
@@ -37,8 +39,12 @@ class _Reader:
         self.key = vocabulary.analyzer.key
         self.keys = vocabulary.keys
         self.prefixes = vocabulary.prefixes
-        # Stems are prefixes of the word's form: stem only words that start like a key.
+        # Stems are prefixes of the word's form: stem only words that start like a key
+        # (its first letters, or the whole of a two-letter key: "going" is "go"; no longer
+        # word stems to one letter).
         self.heads = frozenset(k[:_HEAD] for k in vocabulary.keys)
+        self.short_keys = frozenset(k for k in vocabulary.keys if len(k) == _HEAD - 1)
+        self.irregular = frozenset(w for w in _IRREGULAR if self.key(w) in vocabulary.keys)
         self.shortest = min(map(len, vocabulary.prefixes), default=0)
         # Every start of a query prefix: a word's form is read one letter longer only while
         # it still starts like one of them (most words leave after two or three letters).
@@ -48,7 +54,8 @@ class _Reader:
 
     def terms(self, form: str) -> list[str]:
         terms: list[str] = []
-        if len(form) <= _HEAD or form[:_HEAD] in self.heads:
+        if (len(form) <= _HEAD or form[:_HEAD] in self.heads or form[:2] in self.short_keys
+                or form in self.irregular):
             key = self.key(form)
             if key in self.keys:
                 terms.append(key)

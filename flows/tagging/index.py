@@ -115,7 +115,8 @@ class FieldIndex:
     postings: dict[str, list[int]]
     sentence_of: dict[int, int]
     opening: tuple[int, ...] = ()
-    # Every token as read ("" at a sentence end): kept, not copied, for the borderline model.
+    # Every token as read ("" at a sentence end): kept, not copied, for the borderline model
+    # and for the words' offsets.
     tokens: list[str] = field(default_factory=list, repr=False)
     # The words' character offsets, found on demand as far as a match needs them.
     _spans: list[tuple[int, int]] = field(default_factory=list, repr=False)

@@ -22,12 +22,11 @@ from itertools import compress
 from operator import mul
 from pathlib import Path
 
-from flows.tagging.index import TEXT, TITLE, Doc, TermTable, index_field
+from flows.tagging.index import CACHE_LIMIT, TEXT, TITLE, Doc, TermTable, index_field
 from flows.tagging.normalise import Analyzer
 from flows.tagging.topics import TopicsConfigError
 
 MODEL_FILE = "borderline_model.json"  # beside topics.toml
-CACHE_LIMIT = 400_000  # words per language whose column is kept, as many as the term table keeps
 
 
 @dataclass(frozen=True)

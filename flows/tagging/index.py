@@ -9,17 +9,15 @@ from functools import cached_property
 from itertools import accumulate, compress, islice
 from operator import methodcaller, not_
 
-from flows.tagging.normalise import TOKEN_RE, Analyzer
+from flows.tagging.normalise import TOKEN_RE, UNPREFIXED_STEMS, Analyzer
 
 FIELDS: tuple[str, ...] = ("title", "text")
 TITLE, TEXT = 0, 1
 OPENING = 3  # sentences that open a story: stored pages often start on menu lines
 LEDE_WORDS = 3  # the lede: the opening's first sentence of 3+ words, and the lines before it
-_CACHE_LIMIT = 400_000
+CACHE_LIMIT = 400_000  # words a per-word cache keeps before it starts again
 _HEAD = 3
 _WORD_SPAN = methodcaller("span", 1)
-# The words whose Snowball stem does not start like them (English: dying is "die").
-_IRREGULAR = frozenset({"dying", "lying", "tying", "skies"})
 
 
 @dataclass(frozen=True)
@@ -44,7 +42,7 @@ class _Reader:
         # word stems to one letter).
         self.heads = frozenset(k[:_HEAD] for k in vocabulary.keys)
         self.short_keys = frozenset(k for k in vocabulary.keys if len(k) == _HEAD - 1)
-        self.irregular = frozenset(w for w in _IRREGULAR if self.key(w) in vocabulary.keys)
+        self.irregular = frozenset(w for w in UNPREFIXED_STEMS if self.key(w) in vocabulary.keys)
         self.shortest = min(map(len, vocabulary.prefixes), default=0)
         # Every start of a query prefix: a word's form is read one letter longer only while
         # it still starts like one of them (most words leave after two or three letters).
@@ -98,7 +96,7 @@ class TermTable(dict[str, tuple[str, ...]]):
             found = tuple(dict.fromkeys(
                 t for reader in readers for t in reader.terms(reader.form(surface))
             ))
-        if len(self) >= _CACHE_LIMIT:
+        if len(self) >= CACHE_LIMIT:
             self.clear()
             self[""] = ()
         self[surface] = found

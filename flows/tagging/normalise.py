@@ -128,6 +128,11 @@ def base_form(surface: str) -> str:
     return folded.translate(_COMMON) if _HAS_COMMON(folded) else folded
 
 
+# The words whose Snowball stem does not start like them (English: dying is "die"); the
+# stemmer's other changes are at a word's end.
+UNPREFIXED_STEMS = frozenset({"dying", "lying", "tying", "skies"})
+
+
 @dataclass(frozen=True)
 class Analyzer:
     """Turns a surface token into its form (for prefixes) and key (for words) in one language."""

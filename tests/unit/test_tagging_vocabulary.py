@@ -117,6 +117,12 @@ FOUND = [
     ("ky", "torture", "Участкалык инспектор жигитти сабаган",
      "Ошто участкалык инспектор үч жумушчуну сабаган. Жабырлануучулар прокуратурага арыз "
      "жазышты."),
+    ("ru", "torture", "Подростка избили сотрудники полиции",
+     "В Фергане двое милиционеров избили 17-летнего юношу у его дома. Родители подали "
+     "жалобу в прокуратуру."),
+    ("en", "torture", "Man dies after being beaten by police officers",
+     "A 43-year-old man died in hospital. His brother says he was beaten by police "
+     "officers after a dispute in the market."),
     ("tk", "torture", "Polisiýa raýatlary ýenjýär",
      "Balkanda polisiýa pagta ýygmakdan boýun gaçyran raýatlary rezin dürre bilen ýenjildi. "
      "Raýatlar bu barada gürrüň berdiler."),

@@ -6,11 +6,12 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from flows.tagging.borderline import MODEL_FILE, BorderlineModel, story
 from flows.tagging.tagger import Tagger
-from flows.tagging.train_borderline import main
+from flows.tagging.train_borderline import _thresholds, main
 
 ROOT = Path(__file__).resolve().parents[2]
 TUNING = ROOT / "tests" / "data" / "real_tune.jsonl"
@@ -58,3 +59,32 @@ def test_a_bad_line_names_its_file_and_line_and_nothing_is_written(
     assert exit_.value.code == 1
     assert f"{corrections}: line 2: invalid JSON" in capsys.readouterr().err
     assert not (folder / MODEL_FILE).exists()
+
+
+def test_of_thresholds_tied_on_f1_those_tagging_fewer_hard_negatives_win() -> None:
+    # Ten matched stories on the edge (score 1, untagged); p decides which the model adds.
+    p = np.array([0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.55, 0.5])
+    gold = np.array([1, 1, 1, 1, 0, 1, 0, 0, 0, 0], dtype=bool)
+    hard = np.array([0, 0, 0, 0, 1, 0, 0, 0, 0, 0], dtype=bool)
+    tagged = np.zeros(10, dtype=bool)
+    score = np.ones(10)
+    add_at, _, _, f1, hard_tagged = _thresholds(p, tagged, score, gold, hard)
+    # Adding down to 0.7 finds all five (F1 90.9, one hard negative); adding down to 0.8
+    # finds four (F1 88.9, none): within F1_TIE only when the tie is wide enough.
+    assert 0.65 < add_at <= 0.7 and hard_tagged == 1
+    assert f1 == pytest.approx(200 * 5 / 11)
+
+
+def test_a_tie_prefers_the_setting_that_tags_no_hard_negative(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import flows.tagging.train_borderline as trainer
+
+    monkeypatch.setattr(trainer, "F1_TIE", 2.5)
+    p = np.array([0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.55, 0.5])
+    gold = np.array([1, 1, 1, 1, 0, 1, 0, 0, 0, 0], dtype=bool)
+    hard = np.array([0, 0, 0, 0, 1, 0, 0, 0, 0, 0], dtype=bool)
+    add_at, _, _, f1, hard_tagged = trainer._thresholds(p, np.zeros(10, dtype=bool),
+                                                        np.ones(10), gold, hard)
+    assert hard_tagged == 0 and f1 == pytest.approx(200 * 4 / 9)
+    assert 0.75 < add_at <= 0.8

@@ -117,6 +117,18 @@ FOUND = [
     ("ky", "torture", "Участкалык инспектор жигитти сабаган",
      "Ошто участкалык инспектор үч жумушчуну сабаган. Жабырлануучулар прокуратурага арыз "
      "жазышты."),
+    # a detention at a rally is police, whatever else the story mentions
+    ("ru", "police", "В Алматы задержали участников шествия",
+     "Полиция начала задерживать участников шествия у монумента. Шествие началось с минуты "
+     "молчания."),
+    # striking drivers are no car rally
+    ("en", "protest", "Minibus drivers' protest in Bishkek",
+     "Drivers of route 260 did not take their minibuses out on Monday. Officials said no "
+     "one has claimed responsibility for the protest."),
+    # Turkmen traffic police (the road inspection service)
+    ("tk", "police", "Ýol gözegçilik gullugy sürüjileri jerimeleýär",
+     "Ýol gözegçilik gullugynyň işgärleri Aşgabada gelýän sürüjileri saklaýarlar. Ýol "
+     "gözegçilik gullugynyň inspektorlary sürüjilerden pul talap edýärler."),
     ("ru", "torture", "Подростка избили сотрудники полиции",
      "В Фергане двое милиционеров избили 17-летнего юношу у его дома. Родители подали "
      "жалобу в прокуратуру."),

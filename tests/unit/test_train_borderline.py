@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import flows.tagging.train_borderline as trainer
 from flows.tagging.borderline import MODEL_FILE, BorderlineModel, story
 from flows.tagging.tagger import Tagger
 from flows.tagging.train_borderline import _thresholds, main
@@ -61,7 +62,7 @@ def test_a_bad_line_names_its_file_and_line_and_nothing_is_written(
     assert not (folder / MODEL_FILE).exists()
 
 
-def test_of_thresholds_tied_on_f1_those_tagging_fewer_hard_negatives_win() -> None:
+def test_a_better_f1_beyond_the_tie_wins_over_fewer_hard_negatives() -> None:
     # Ten matched stories on the edge (score 1, untagged); p decides which the model adds.
     p = np.array([0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.55, 0.5])
     gold = np.array([1, 1, 1, 1, 0, 1, 0, 0, 0, 0], dtype=bool)
@@ -78,8 +79,6 @@ def test_of_thresholds_tied_on_f1_those_tagging_fewer_hard_negatives_win() -> No
 def test_a_tie_prefers_the_setting_that_tags_no_hard_negative(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import flows.tagging.train_borderline as trainer
-
     monkeypatch.setattr(trainer, "F1_TIE", 2.5)
     p = np.array([0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.55, 0.5])
     gold = np.array([1, 1, 1, 1, 0, 1, 0, 0, 0, 0], dtype=bool)

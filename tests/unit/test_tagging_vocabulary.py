@@ -129,6 +129,13 @@ FOUND = [
     ("tk", "police", "Ýol gözegçilik gullugy sürüjileri jerimeleýär",
      "Ýol gözegçilik gullugynyň işgärleri Aşgabada gelýän sürüjileri saklaýarlar. Ýol "
      "gözegçilik gullugynyň inspektorlary sürüjilerden pul talap edýärler."),
+    # a special detention centre is custody; Tajik traffic police are police
+    ("ru", "torture", "В спецприемнике избили арестованных",
+     "Арестованные за административные нарушения рассказали, что охранники спецприемника "
+     "начали их избивать. Прокуратура проводит проверку."),
+    ("tg", "police", "ШБДА мошинҳои сиёҳшишаро месанҷад",
+     "Кормандони Бозрасии давлатии автомобилии РВКД дар Хоруғ амалиёти «Тартибот»-ро "
+     "гузарониданд. 88 нафар ронанда ба ШБДА ҳозир шуданд."),
     ("ru", "torture", "Подростка избили сотрудники полиции",
      "В Фергане двое милиционеров избили 17-летнего юношу у его дома. Родители подали "
      "жалобу в прокуратуру."),

@@ -1,9 +1,10 @@
 """Tagging quality on labelled JSONL files: precision, recall and F1 per topic and language.
 
 Each line: ``id``, ``lang``, ``title``, ``text`` and ``topics`` (the gold labels, see
-LABELS.md), optionally ``hard_negative`` (a hard case: the share of those given any topic
-is reported). Per-language figures are micro-averaged over the topics. Several files are
-scored as one set (e.g. the held-out set plus the monitors' exported corrections).
+LABELS.md), optionally ``hard_negative`` (a hard case: the share of those given a topic
+their labels lack is reported; a hard case for one topic may carry another). Per-language
+figures are micro-averaged over the topics. Several files are scored as one set (e.g. the
+held-out set plus the monitors' exported corrections).
 
     python -m flows.tagging.evaluate FILE.jsonl [FILE.jsonl ...] [--topics config/topics.toml]
         [--mistakes] [--markdown] [--write DOC.md ...]
@@ -152,7 +153,7 @@ def evaluate(paths: Path | Sequence[Path], tagger: SupportsTag) -> EvalReport:
                                        frozenset(obj.get("topics") or [])))
         if obj.get("hard_negative"):
             report.hard_negatives += 1
-            report.hard_negatives_tagged += bool(result.topics)
+            report.hard_negatives_tagged += bool(set(result.topics) - set(obj.get("topics") or []))
     return report
 
 
@@ -211,7 +212,7 @@ def format_report(report: EvalReport) -> str:
 
 def _hard_line(report: EvalReport) -> str:
     share = 100 * report.hard_negatives_tagged / report.hard_negatives
-    return (f"hard negatives tagged: {report.hard_negatives_tagged} of "
+    return (f"hard negatives wrongly tagged: {report.hard_negatives_tagged} of "
             f"{report.hard_negatives} ({share:.1f}%)")
 
 

@@ -269,11 +269,25 @@ def test_several_files_are_scored_as_one_set(tagger: Tagger, labelled: list[Path
     assert report.articles == 3 and report.files == [str(p) for p in labelled]
     assert report.topics["protest"].tp == 2 and report.topics["police"].tp == 1
     assert (report.hard_negatives, report.hard_negatives_tagged) == (1, 0)
-    assert "hard negatives tagged: 0 of 1 (0.0%)" in format_report(report)
+    assert "hard negatives wrongly tagged: 0 of 1 (0.0%)" in format_report(report)
     (labelled[1]).write_text("{not json\n", "utf-8")
     assert evaluate(labelled, tagger).errors == [f"{labelled[1]}: line 1: invalid JSON: "
                                                  "Expecting property name enclosed in double "
                                                  "quotes"]
+
+
+def test_a_hard_negative_counts_when_given_a_topic_its_labels_lack(
+    tagger: Tagger, tmp_path: Path
+) -> None:
+    # A hard case for protest (a diplomatic note) that is a police story all the same: its
+    # police tag is right, its protest tag would not be.
+    hard = {"id": "h", "lang": "en", "title": "Police detain protesters",
+            "text": "Police detained protesters at a rally.", "hard_negative": True}
+    right = evaluate([_write(tmp_path / "a.jsonl", [{**hard, "topics": ["police", "protest"]}])],
+                     tagger)
+    wrong = evaluate([_write(tmp_path / "b.jsonl", [{**hard, "topics": ["police"]}])], tagger)
+    assert (right.hard_negatives, right.hard_negatives_tagged) == (1, 0)
+    assert (wrong.hard_negatives, wrong.hard_negatives_tagged) == (1, 1)
 
 
 def test_markdown_figures_replace_the_marked_block(
@@ -294,7 +308,7 @@ def test_markdown_figures_replace_the_marked_block(
 def test_cli_takes_several_eval_files_and_markdown(labelled: list[Path]) -> None:
     args = ["tag", "--eval", str(labelled[0]), "--eval", str(labelled[1])]
     plain = invoke(args).stdout
-    assert plain.startswith("3 articles") and "hard negatives tagged: 0 of 1" in plain
+    assert plain.startswith("3 articles") and "hard negatives wrongly tagged: 0 of 1" in plain
     marked = invoke([*args, "--markdown"]).stdout
     assert "| topic | positives | precision | recall | F1 |" in marked
 

@@ -106,16 +106,22 @@ def corrected_topics(stored: Sequence[str], verdicts: Sequence[dict[str, str]]) 
     return sorted(topics)
 
 
+def _fooled(stored: Sequence[str], verdicts: Sequence[dict[str, str]]) -> bool:
+    """A tag the tagger stored that the latest verdict calls wrong."""
+    return any(v["verdict"] == "wrong" and v["topic"] in stored for v in verdicts)
+
+
 def feedback_examples(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """One labelled example per corrected story, as a line of tests/data/devset.jsonl: id,
-    lang, title, text, topics (the stored tags as corrected), note, url, and the latest
-    verdict per topic under `corrections`."""
+    lang, title, text, topics (the stored tags as corrected), note, url, the latest verdict
+    per topic under `corrections`, and `hard_negative`: a stored tag was marked wrong, so
+    the story fooled the tagger (the trainer weighs such stories double)."""
     examples = []
     for article_id, lang, title, text, url, stored, verdicts, notes in con.execute(
             statement("feedback/examples")).fetchall():
         examples.append({
             "id": article_id, "lang": lang, "title": title or "", "text": text,
             "topics": corrected_topics(stored, verdicts), "note": " | ".join(notes),
-            "url": url, "corrections": verdicts,
+            "url": url, "corrections": verdicts, "hard_negative": _fooled(stored, verdicts),
         })
     return examples

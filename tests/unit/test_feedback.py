@@ -107,6 +107,8 @@ def test_examples_apply_the_latest_verdict_to_the_stored_tags(data: Path) -> Non
     assert torture["corrections"] == [{"topic": "police", "verdict": "wrong"},
                                       {"topic": "protest", "verdict": "wrong"}]
     assert examples["a-police"]["topics"] == ["police", "torture"]
+    # a stored tag marked wrong makes a hard negative; only a missing one added, it is not
+    assert (torture["hard_negative"], examples["a-police"]["hard_negative"]) == (True, False)
 
 
 def test_reprocess_leaves_the_corrections_as_they_were(data: Path) -> None:

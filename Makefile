@@ -62,7 +62,8 @@ bench: $(STAMP)
 # (CORRECTIONS=corrections.jsonl, from `steppewatch feedback export`).
 borderline-model: $(STAMP)  # scikit-learn comes with the dev extra (also the train extra)
 	$(BIN)/python -m flows.tagging.train_borderline --tuning tests/data/real_tune.jsonl \
-		$(if $(CORRECTIONS),--tuning $(CORRECTIONS)) --topics config/topics.toml
+		$(if $(CORRECTIONS),--tuning $(CORRECTIONS)) $(if $(FRESH),--fresh-thresholds) \
+		--topics config/topics.toml
 
 tag-figures: $(STAMP)  # held-out tagging figures and labellers' agreement into the docs
 	$(BIN)/python -m flows.tagging.evaluate tests/data/real_holdout.jsonl --write README.md docs/TOPICS.md

@@ -7,7 +7,9 @@ hard negative (a story marked ``hard_negative`` that lacks the topic) weighs dou
 thresholds (add at, drop below, and the highest score a dropped tag may have) come from
 out-of-fold probabilities of a 5-fold cross-validation on the training stories: of those
 within ``F1_TIE`` of the best F1, the ones that tag the fewest hard negatives; a threshold
-that does not pay there stays off. The held-out set is never read.
+that does not pay there stays off. A retrain keeps the thresholds of the model it replaces
+while they still tie (``--fresh-thresholds`` chooses anew), so that a few more stories do
+not flip tags for nothing. The held-out set is never read.
 """
 
 from __future__ import annotations
@@ -83,22 +85,30 @@ def _out_of_fold(docs: list[Counter[str]], gold: np.ndarray, weight: np.ndarray)
     return probabilities
 
 
+Setting = tuple[float, float, float]  # add_at, drop_below, drop_max_score
+
+
 def _thresholds(p: np.ndarray, tagged: np.ndarray, score: np.ndarray, gold: np.ndarray,
-                hard: np.ndarray) -> tuple[float, float, float, float, int]:
-    """(add_at, drop_below, drop_max_score) tied with the best cross-validated F1 that tag
-    the fewest hard negatives, their F1 and those hard negatives; off wins ties, then the
-    smaller bound."""
+                hard: np.ndarray, previous: Setting | None = None
+                ) -> tuple[float, float, float, float, int]:
+    """(add_at, drop_below, drop_max_score) tied with the best cross-validated F1: the
+    ``previous`` setting if it ties, else those that tag the fewest hard negatives (off wins
+    ties, then the smaller bound); with their F1 and the hard negatives they tag."""
     hard_negative = hard & ~gold
-    settings = [(2.0, 0.0, DROP_MAX_SCORES[0])]  # off
+    settings: list[Setting] = [(2.0, 0.0, DROP_MAX_SCORES[0])]  # off
     settings += [(float(a), d, m) for m in DROP_MAX_SCORES for a in ADD_GRID for d in DROP_GRID]
+    if previous is not None:
+        settings.insert(0, previous)
     found = []
     for add_at, drop_below, drop_max_score in settings:
         tags = _band(p, tagged, score, add_at, drop_below, drop_max_score)
         found.append((_f1(tags, gold), int((tags & hard_negative).sum())))
     best = max(f1 for f1, _ in found)
     tied = [i for i, (f1, _) in enumerate(found) if f1 >= best - F1_TIE - 1e-9]
-    # fewest hard negatives, then the best F1, then the first (off, smaller bounds)
-    chosen = min(tied, key=lambda i: (found[i][1], -found[i][0], i))
+    if previous is not None and tied[0] == 0:
+        chosen = 0
+    else:  # fewest hard negatives, then the best F1, then the first (off, smaller bounds)
+        chosen = min(tied, key=lambda i: (found[i][1], -found[i][0], i))
     return (*settings[chosen], *found[chosen])
 
 
@@ -131,7 +141,8 @@ def _labelled(files: list[Path]) -> tuple[list[dict], list[dict]]:
 
 
 def _fit_topic(topic: str, rows: list[dict], results: list[TagResult],
-               docs: list[Counter[str]], x: Any) -> tuple[LogisticRegression, dict, str]:
+               docs: list[Counter[str]], x: Any, previous: Setting | None
+               ) -> tuple[LogisticRegression, dict, str]:
     """One topic's regression on every story, its edge from the cross-validation, and a
     line saying what the edge gains there."""
     gold = np.array([topic in r["topics"] for r in rows])
@@ -141,20 +152,34 @@ def _fit_topic(topic: str, rows: list[dict], results: list[TagResult],
     score = np.array([res.scores[topic] for res in results])
     p = _out_of_fold(docs, gold, weight)
     add_at, drop_below, drop_max_score, f1, hard_tagged = _thresholds(p, tagged, score, gold,
-                                                                      hard)
+                                                                      hard, previous)
     model = _classifier().fit(x, gold, sample_weight=weight)
     edge = {"intercept": _g(model.intercept_[0]), "add_at": add_at, "drop_below": drop_below,
             "drop_max_score": drop_max_score}
     said = (f"{topic}: cross-validated F1 {_f1(tagged, gold):.1f} (queries) -> {f1:.1f} (add "
             f"at {add_at:g}, drop below {drop_below:g} up to score {drop_max_score:g}); hard "
             f"negatives tagged {int((tagged & hard & ~gold).sum())} -> {hard_tagged}")
+    if previous is not None and (add_at, drop_below, drop_max_score) == previous:
+        said += "; the previous model's thresholds, still tied with the best"
     return model, edge, said
 
 
-def train(files: list[Path], topics_file: Path,
-          progress: Callable[[str], None] = print) -> dict:
+def previous_thresholds(model_file: Path) -> dict[str, Setting]:
+    """Each topic's thresholds in the model file a retrain replaces; none if there is no
+    readable model file."""
+    try:
+        topics = json.loads(model_file.read_text("utf-8"))["topics"]
+        return {t: (float(e["add_at"]), float(e["drop_below"]), float(e["drop_max_score"]))
+                for t, e in topics.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def train(files: list[Path], topics_file: Path, progress: Callable[[str], None] = print,
+          previous: dict[str, Setting] | None = None) -> dict:
     """The model trained on the stories of ``files`` (the tuning set first, then any
-    monitors' corrections from `steppewatch feedback export`)."""
+    monitors' corrections from `steppewatch feedback export`); ``previous``: the thresholds
+    to keep per topic while they tie with the best."""
     rows, sources = _labelled(files)
     rows = [{**r, "title": r.get("title") or "", "lang": r.get("lang"),
              "topics": r.get("topics") or []} for r in rows]
@@ -166,7 +191,8 @@ def train(files: list[Path], topics_file: Path,
     x = vectorizer.fit_transform(docs)
     models, edges = [], {}
     for topic in queries.topic_ids:
-        model, edges[topic], said = _fit_topic(topic, rows, results, docs, x)
+        model, edges[topic], said = _fit_topic(topic, rows, results, docs, x,
+                                               (previous or {}).get(topic))
         models.append(model)
         progress(said)
     terms = {term: [_g(vectorizer.idf_[i]), *(_g(m.coef_[0][i]) for m in models)]
@@ -201,11 +227,15 @@ def main(argv: list[str] | None = None) -> None:
                         help="labelled JSON lines; again for more files (default: the tuning "
                              "set). The first file's lines are the model's checks.")
     parser.add_argument("--topics", type=Path, default=Path("config/topics.toml"))
+    parser.add_argument("--fresh-thresholds", action="store_true",
+                        help="choose every threshold anew, not keeping the replaced model's "
+                             "while they tie with the best")
     args = parser.parse_args(argv)
     out = args.topics.parent / MODEL_FILE
+    previous = {} if args.fresh_thresholds else previous_thresholds(out)
     try:
         model = train(args.tuning or [Path("tests/data/real_tune.jsonl")], args.topics,
-                      lambda line: print(line, file=sys.stderr))
+                      lambda line: print(line, file=sys.stderr), previous)
     except (TrainingInputError, TopicsConfigError) as error:
         print(f"error: {error}", file=sys.stderr)
         raise SystemExit(1) from None

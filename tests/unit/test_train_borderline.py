@@ -87,3 +87,33 @@ def test_a_tie_prefers_the_setting_that_tags_no_hard_negative(
                                                         np.ones(10), gold, hard)
     assert hard_tagged == 0 and f1 == pytest.approx(200 * 4 / 9)
     assert 0.75 < add_at <= 0.8
+
+
+def test_a_retrain_keeps_the_previous_thresholds_while_they_tie() -> None:
+    p = np.array([0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.55, 0.5])
+    gold = np.array([1, 1, 1, 1, 0, 1, 0, 0, 0, 0], dtype=bool)
+    hard = np.zeros(10, dtype=bool)
+    untagged, edge = np.zeros(10, dtype=bool), np.ones(10)
+    # Adding at 0.69 finds all five for one false tag (F1 90.9); at 0.66 the same stories.
+    kept = _thresholds(p, untagged, edge, gold, hard, previous=(0.66, 0.0, 2.0))
+    assert kept[:3] == (0.66, 0.0, 2.0) and kept[3] == pytest.approx(200 * 5 / 11)
+    # Adding at 0.51 also takes three more false tags (F1 71.4): beyond the tie, not kept.
+    chosen = _thresholds(p, untagged, edge, gold, hard, previous=(0.51, 0.0, 2.0))
+    assert 0.65 < chosen[0] <= 0.7 and chosen[3] == pytest.approx(200 * 5 / 11)
+
+
+@pytest.mark.parametrize("content", [None, "{oops", '{"topics": {"police": {}}}', "[]"])
+def test_no_readable_previous_model_means_no_previous_thresholds(
+    tmp_path: Path, content: str | None
+) -> None:
+    path = tmp_path / MODEL_FILE
+    if content is not None:
+        path.write_text(content, "utf-8")
+    assert trainer.previous_thresholds(path) == {}
+
+
+def test_the_shipped_model_gives_its_thresholds_to_the_next_retrain() -> None:
+    shipped = json.loads((ROOT / "config" / MODEL_FILE).read_text("utf-8"))["topics"]
+    found = trainer.previous_thresholds(ROOT / "config" / MODEL_FILE)
+    assert set(found) == set(shipped)
+    assert all(found[t][0] == shipped[t]["add_at"] for t in shipped)

@@ -19,7 +19,7 @@ import argparse
 import json
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,7 +87,7 @@ class EvalReport:
     outcomes: list[Outcome] = field(default_factory=list)
 
 
-def _score(report: EvalReport, obj: dict, predicted: set[str], topic_ids: list[str]) -> None:
+def _score(report: EvalReport, obj: dict, predicted: Set[str], topic_ids: list[str]) -> None:
     gold = set(obj.get("topics") or [])
     lang = str(obj.get("lang") or "und")
     for topic in topic_ids:
@@ -148,12 +148,12 @@ def evaluate(paths: Path | Sequence[Path], tagger: SupportsTag) -> EvalReport:
     for obj in objects:
         result = tagger.tag(obj.get("title") or "", obj["text"], obj.get("lang"))
         report.articles += 1
-        _score(report, obj, set(result.topics), topic_ids)
-        report.outcomes.append(Outcome(str(obj.get("lang") or "und"), frozenset(result.topics),
-                                       frozenset(obj.get("topics") or [])))
+        predicted, gold = frozenset(result.topics), frozenset(obj.get("topics") or [])
+        _score(report, obj, predicted, topic_ids)
+        report.outcomes.append(Outcome(str(obj.get("lang") or "und"), predicted, gold))
         if obj.get("hard_negative"):
             report.hard_negatives += 1
-            report.hard_negatives_tagged += bool(set(result.topics) - set(obj.get("topics") or []))
+            report.hard_negatives_tagged += bool(predicted - gold)
     return report
 
 

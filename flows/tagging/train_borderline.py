@@ -105,7 +105,7 @@ def _thresholds(p: np.ndarray, tagged: np.ndarray, score: np.ndarray, gold: np.n
         found.append((_f1(tags, gold), int((tags & hard_negative).sum())))
     best = max(f1 for f1, _ in found)
     tied = [i for i, (f1, _) in enumerate(found) if f1 >= best - F1_TIE - 1e-9]
-    if previous is not None and tied[0] == 0:
+    if previous is not None and 0 in tied:  # the previous setting is the first
         chosen = 0
     else:  # fewest hard negatives, then the best F1, then the first (off, smaller bounds)
         chosen = min(tied, key=lambda i: (found[i][1], -found[i][0], i))
@@ -140,13 +140,12 @@ def _labelled(files: list[Path]) -> tuple[list[dict], list[dict]]:
     return rows, sources
 
 
-def _fit_topic(topic: str, rows: list[dict], results: list[TagResult],
+def _fit_topic(topic: str, rows: list[dict], results: list[TagResult], hard: np.ndarray,
                docs: list[Counter[str]], x: Any, previous: Setting | None
                ) -> tuple[LogisticRegression, dict, str]:
     """One topic's regression on every story, its edge from the cross-validation, and a
     line saying what the edge gains there."""
     gold = np.array([topic in r["topics"] for r in rows])
-    hard = np.array([bool(r.get("hard_negative")) for r in rows])
     weight = np.where(hard & ~gold, HARD_NEGATIVE_WEIGHT, 1.0)
     tagged = np.array([topic in res.topics for res in results])
     score = np.array([res.scores[topic] for res in results])
@@ -187,11 +186,12 @@ def train(files: list[Path], topics_file: Path, progress: Callable[[str], None] 
     queries = Tagger(loaded.topics, loaded.version)  # the queries alone, without a model
     docs = [features(story(r["title"], r["text"]), r["lang"], PREFIX) for r in rows]
     results = [queries.tag(r["title"], r["text"], r["lang"]) for r in rows]
+    hard = np.array([bool(r.get("hard_negative")) for r in rows])
     vectorizer = _vectorizer()
     x = vectorizer.fit_transform(docs)
     models, edges = [], {}
     for topic in queries.topic_ids:
-        model, edges[topic], said = _fit_topic(topic, rows, results, docs, x,
+        model, edges[topic], said = _fit_topic(topic, rows, results, hard, docs, x,
                                                (previous or {}).get(topic))
         models.append(model)
         progress(said)

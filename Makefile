@@ -68,3 +68,5 @@ borderline-model: $(STAMP)  # scikit-learn comes with the dev extra (also the tr
 tag-figures: $(STAMP)  # held-out tagging figures and labellers' agreement into the docs
 	$(BIN)/python -m flows.tagging.evaluate tests/data/real_holdout.jsonl --write README.md docs/TOPICS.md
 	$(BIN)/python -m flows.tagging.agreement tests/data/real_holdout_labels.jsonl --write docs/TOPICS.md
+	$(BIN)/python -m flows.tagging.agreement tests/data/real_tune_audit.jsonl --write docs/TOPICS.md \
+		--block tune-audit

@@ -9,8 +9,9 @@ two lists without saying whose) where they do not, with its ``reason``.
 
     python -m flows.tagging.agreement tests/data/real_holdout_labels.jsonl [--write DOC.md]
 
-``--write`` puts the table between ``<!-- label-agreement -->`` markers (``make
-tag-figures`` does it for docs/TOPICS.md).
+``--write`` puts the table between ``<!-- label-agreement -->`` markers, or those named by
+``--block`` (``make tag-figures`` does both for docs/TOPICS.md: the held-out set, and
+``tests/data/real_tune_audit.jsonl``, the tuning pages labelled a second time).
 """
 
 from __future__ import annotations
@@ -86,11 +87,13 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description="Agreement of two labellers of one set.")
     ap.add_argument("labels", type=Path, help="JSONL with first, second and final topics")
     ap.add_argument("--write", type=Path, nargs="+", default=[], metavar="DOC",
-                    help="put the table into each DOC's label-agreement block")
+                    help="put the table into each DOC's block (--block)")
+    ap.add_argument("--block", default="label-agreement",
+                    help="the DOC's <!-- block --> markers to write between")
     args = ap.parse_args(argv)
     markdown = format_markdown(read_labels(args.labels))
     for doc in args.write:
-        write_figures(doc, markdown, block="label-agreement")
+        write_figures(doc, markdown, block=args.block)
     print(markdown)
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from flows.tagging.agreement import Agreement, agreement, format_markdown, read_labels, settled
 from flows.tagging.evaluate import Counts, Outcome, f1_interval, write_figures
 from tests.helpers import ROOT
 
 LABELS = ROOT / "tests/data/real_holdout_labels.jsonl"
+AUDIT = ROOT / "tests/data/real_tune_audit.jsonl"
 
 
 def test_kappa_discounts_the_agreement_two_labellers_reach_by_chance() -> None:
@@ -44,12 +47,32 @@ def test_the_held_out_set_carries_the_settled_labels_of_every_page() -> None:
             assert label["reason"], page["id"]  # every settled disagreement says why
 
 
-def test_published_agreement_is_that_of_the_labels_file(tmp_path: Path) -> None:
+def test_the_tuning_set_carries_the_settled_labels_of_every_audited_page() -> None:
+    """Tuning pages labelled a second time (tests/data/real_tune_audit.jsonl) train and
+    score with their settled labels, and a random share of them was picked for the check."""
+    tuning = {r["id"]: r for r in map(json.loads, (ROOT / "tests/data/real_tune.jsonl").open())}
+    audit = read_labels(ROOT / "tests/data/real_tune_audit.jsonl")
+    assert {a["picked"] for a in audit} == {"tagger-disagreed", "random"}
+    for label in audit:
+        page = tuning[label["id"]]
+        assert page["url"] == label["url"]
+        assert sorted(page["topics"]) == sorted(label["final"]), label["id"]
+        if label["first"] == label["second"]:
+            assert label["final"] == label["first"] and "reason" not in label
+        else:
+            assert label["reason"], label["id"]
+
+
+@pytest.mark.parametrize(("labels", "block"), [(LABELS, "label-agreement"),
+                                                (AUDIT, "tune-audit")])
+def test_published_agreement_is_that_of_the_labels_file(
+    tmp_path: Path, labels: Path, block: str
+) -> None:
     """`make tag-figures` writes the table; a changed label must come with it."""
     doc = ROOT / "docs/TOPICS.md"
     copy = tmp_path / "TOPICS.md"
     copy.write_text(doc.read_text("utf-8"), "utf-8")
-    write_figures(copy, format_markdown(read_labels(LABELS)), block="label-agreement")
+    write_figures(copy, format_markdown(read_labels(labels)), block=block)
     assert copy.read_text("utf-8") == doc.read_text("utf-8")
 
 

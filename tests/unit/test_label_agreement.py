@@ -51,7 +51,7 @@ def test_the_tuning_set_carries_the_settled_labels_of_every_audited_page() -> No
     """Tuning pages labelled a second time (tests/data/real_tune_audit.jsonl) train and
     score with their settled labels, and a random share of them was picked for the check."""
     tuning = {r["id"]: r for r in map(json.loads, (ROOT / "tests/data/real_tune.jsonl").open())}
-    audit = read_labels(ROOT / "tests/data/real_tune_audit.jsonl")
+    audit = read_labels(AUDIT)
     assert {a["picked"] for a in audit} == {"tagger-disagreed", "random", "round-32"}
     for label in audit:
         page = tuning[label["id"]]

@@ -146,7 +146,8 @@ def _fit_topic(topic: str, rows: list[dict], results: list[TagResult], hard: np.
     """One topic's regression on every story, its edge from the cross-validation, and a
     line saying what the edge gains there."""
     gold = np.array([topic in r["topics"] for r in rows])
-    weight = np.where(hard & ~gold, HARD_NEGATIVE_WEIGHT, 1.0)
+    hard_negative = hard & ~gold  # a hard case that lacks this topic
+    weight = np.where(hard_negative, HARD_NEGATIVE_WEIGHT, 1.0)
     tagged = np.array([topic in res.topics for res in results])
     score = np.array([res.scores[topic] for res in results])
     p = _out_of_fold(docs, gold, weight)
@@ -157,7 +158,7 @@ def _fit_topic(topic: str, rows: list[dict], results: list[TagResult], hard: np.
             "drop_max_score": drop_max_score}
     said = (f"{topic}: cross-validated F1 {_f1(tagged, gold):.1f} (queries) -> {f1:.1f} (add "
             f"at {add_at:g}, drop below {drop_below:g} up to score {drop_max_score:g}); hard "
-            f"negatives tagged {int((tagged & hard & ~gold).sum())} -> {hard_tagged}")
+            f"negatives tagged {int((tagged & hard_negative).sum())} -> {hard_tagged}")
     if previous is not None and (add_at, drop_below, drop_max_score) == previous:
         said += "; the previous model's thresholds, still tied with the best"
     return model, edge, said

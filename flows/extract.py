@@ -17,7 +17,7 @@ from crawlers.staging import AtomicJsonl, JsonlTail, SourceStaging
 from crawlers.telegram import parse_post_url
 from crawlers.telegram_extraction import extract_post
 from crawlers.warc import read_response
-from flows.tagging.labelling import worker_labeller
+from flows.tagging.labelling import is_tag, worker_labeller
 
 
 @dataclass(frozen=True)
@@ -186,7 +186,7 @@ class StagingWriter:
                 self.files["places"].write(places)
                 for tag in tags:
                     self.files["tagged"].write(tag)
-                self.tags += len(tags)
+                self.tags += sum(map(is_tag, tags))
 
     def commit(self) -> None:
         for handle in self.files.values():  # extracted first: recovery re-tags what lacks tags

@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 
 from crawlers.staging import write_jsonl
-from flows.tagging.labelling import place_article, tag_article
+from flows.tagging.labelling import is_tag, place_article, tag_article
 from flows.tagging.places import Gazetteer
 from flows.tagging.tagger import Tagger
 from warehouse.connection import transaction
@@ -46,7 +46,8 @@ def _retag_batch(con: duckdb.DuckDBPyConnection, batch: list[dict[str, Any]], ta
     """Replace one batch's tags and places in one transaction; count the differences."""
     ids = [a["article_id"] for a in batch]
     now = datetime.now(UTC).isoformat()
-    tags = [row for a in batch for row in tag_article(a, tagger, now)]
+    rows = [row for a in batch for row in tag_article(a, tagger, now)]  # tags, near misses
+    tags = [row for row in rows if is_tag(row)]
     places = [place_article(a, gazetteer) for a in batch]
     topics_file, places_file = work / "article_topics.jsonl", work / "article_places.jsonl"
     with transaction(con):
@@ -54,12 +55,15 @@ def _retag_batch(con: duckdb.DuckDBPyConnection, batch: list[dict[str, Any]], ta
                con.execute(statement("reprocess/old_topics"), {"ids": ids}).fetchall()}
         for row in tags:
             row["run_id"] = old.get((row["article_id"], row["topic"]), result.run_id)
-        write_jsonl(topics_file, tags)
+        write_jsonl(topics_file, rows)
         write_jsonl(places_file, places)
-        con.execute(statement("reprocess/delete_topics"), {"ids": ids})
-        con.execute(statement("reprocess/delete_places"), {"ids": ids})
+        for name in ("delete_topics", "delete_near_misses", "delete_places"):
+            con.execute(statement(f"reprocess/{name}"), {"ids": ids})
         if tags:
             con.execute(statement("reprocess/topics"), {"files": [str(topics_file)]})
+        if len(rows) > len(tags):
+            con.execute(statement("reprocess/near_misses"),
+                        {"files": [str(topics_file)], "run_id": result.run_id})
         con.execute(statement("load/article_places"),
                     {"files": [str(places_file)], "run_id": result.run_id})
     new = {(row["article_id"], row["topic"]) for row in tags}

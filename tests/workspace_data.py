@@ -35,6 +35,7 @@ class Story:
     language: str = "ru"
     page: bytes | None = None  # the archived page; else one made from title and text
     borderline: dict[str, float] = field(default_factory=dict)  # topics the model decided
+    near: dict[str, list[str]] = field(default_factory=dict)  # near misses: topic -> words
 
     @property
     def url(self) -> str:
@@ -48,14 +49,16 @@ STORIES = [
           {"police": ["милиции"], "protest": ["акции"]}, 1),
     Story("a-evil", "kloop", MALICIOUS_TITLE, "В изоляторе задержанного подвергли пыткам, "
           "заявили родственники. Сотрудники милиции это отрицают.",
-          {"torture": ["пыткам"], "police": ["милиции"]}, 3, borderline={"police": 0.83}),
+          {"torture": ["пыткам"], "police": ["милиции"]}, 3, borderline={"police": 0.83},
+          near={"protest": ["заявили"]}),
     Story("a-hostile", "kloop", "Пытки в изоляторе временного содержания",
           "Родственники задержанного заявили, что сотрудники милиции избивали его в ИВС.",
           {"torture": ["избивали"], "police": ["милиции"]}, 4, page=HOSTILE_PAGE),
     Story("a-tj", "asia-plus", "В Душанбе прошёл пикет",
           "Жители Душанбе вышли на пикет у хукумата.", {"protest": ["пикет"]}, 5),
     Story("a-plain", "asia-plus", "В Душанбе открылся новый парк",
-          "Жители Душанбе получили новый парк у реки.", {}, 6),
+          "Жители Душанбе получили новый парк у реки.", {}, 6,
+          borderline={"protest": 0.31}, near={"protest": ["Жители"]}),
 ]
 
 
@@ -101,7 +104,13 @@ def _stage(data: Path, run_dir: Path, now: datetime) -> dict[str, list[dict]]:
             {"article_id": e["story"].article_id, "topic": topic, "score": 2.0 + len(words),
              "matches": _matches(e["story"], words), "topics_version": "v1",
              "tagged_at": e["fetched"], "borderline": e["story"].borderline.get(topic)}
-            for e in entries for topic, words in e["story"].topics.items()])
+            for e in entries for topic, words in e["story"].topics.items()] + [
+            {"article_id": e["story"].article_id, "topic": topic, "tagged": False,
+             "score": 1.0, "matches": [{"term": w.lower()[:5] + "*", "surface": w,
+                                        "field": "text"} for w in words],
+             "topics_version": "v1", "tagged_at": e["fetched"],
+             "borderline": e["story"].borderline.get(topic)}
+            for e in entries for topic, words in e["story"].near.items()])
     return staged
 
 

@@ -28,6 +28,7 @@ STAGED_FILES = (
     (SourceStaging.EXTRACTED, "older_than_since"),
     (SourceStaging.PLACES, "article_places"),
     (SourceStaging.TAGGED, "article_topics"),
+    (SourceStaging.TAGGED, "article_near_misses"),
     (SourceStaging.ERRORS, "run_errors"),
     (SourceStaging.EXTRACT_ERRORS, "run_errors"),
     (SourceStaging.LINKS, "listed_links"),

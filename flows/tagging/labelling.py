@@ -16,18 +16,31 @@ from flows.tagging.tagger import Tagger
 
 
 def tag_article(article: dict[str, Any], tagger: Tagger, tagged_at: str) -> list[dict[str, Any]]:
-    """One row per topic the tagger assigns to one article."""
+    """One row per topic the tagger assigns to one article (``tagged``: true), then one per
+    near miss, a topic whose query matched without tagging it (``tagged``: false)."""
     result = tagger.tag(article.get("title") or "", article.get("text") or "",
                         article.get("language"))
-    return [{
-        "article_id": article["article_id"],
-        "topic": topic,
-        "score": result.scores.get(topic, 0.0),
-        "matches": [dataclasses.asdict(m) for m in result.matches.get(topic, [])],
-        "borderline": result.borderline.get(topic),  # None: the queries alone decided
-        "topics_version": tagger.version,
-        "tagged_at": tagged_at,
-    } for topic in result.topics]
+
+    def row(topic: str, tagged: bool, matches: list[Any]) -> dict[str, Any]:
+        return {
+            "article_id": article["article_id"],
+            "topic": topic,
+            "tagged": tagged,
+            "score": result.scores.get(topic, 0.0),
+            "matches": [dataclasses.asdict(m) for m in matches],
+            "borderline": result.borderline.get(topic),  # None: the queries alone decided
+            "topics_version": tagger.version,
+            "tagged_at": tagged_at,
+        }
+
+    return ([row(topic, True, result.matches.get(topic, [])) for topic in result.topics]
+            + [row(topic, False, terms) for topic, terms in result.near.items()])
+
+
+def is_tag(row: dict[str, Any]) -> bool:
+    """Whether a topic row of tagged.jsonl is a tag (rows staged before near misses were
+    kept have no ``tagged``: all were tags)."""
+    return row.get("tagged", True) is not False
 
 
 def place_article(article: dict[str, Any], gazetteer: Gazetteer | None) -> dict[str, Any]:

@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from crawlers.staging import SourceStaging, read_jsonl, write_jsonl
-from flows.tagging.labelling import gazetteer_for, place_article, tag_article
+from flows.tagging.labelling import gazetteer_for, is_tag, place_article, tag_article
 from flows.tagging.places import Gazetteer
 from flows.tagging.tagger import Tagger
 
 
 def tag_rows(articles: Iterable[dict[str, Any]], tagger: Tagger) -> Iterator[dict[str, Any]]:
-    """One row per (article, topic) the tagger assigns."""
+    """One row per (article, topic) the tagger assigns, and per near miss."""
     now = datetime.now(UTC).isoformat()
     for article in articles:
         yield from tag_article(article, tagger, now)
@@ -26,4 +26,13 @@ def tag_source(source_dir: Path, tagger: Tagger, gazetteer: Gazetteer | None = N
     staging = SourceStaging.at(source_dir)
     write_jsonl(staging.places,
                 (place_article(a, gazetteer) for a in read_jsonl(staging.extracted)))
-    return write_jsonl(staging.tagged, tag_rows(read_jsonl(staging.extracted), tagger))
+    tags = 0
+
+    def counted(rows: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        nonlocal tags
+        for row in rows:
+            tags += is_tag(row)
+            yield row
+
+    write_jsonl(staging.tagged, counted(tag_rows(read_jsonl(staging.extracted), tagger)))
+    return tags

@@ -31,6 +31,16 @@ class Match:
     end: int
 
 
+@dataclass(frozen=True)
+class NearTerm:
+    """A query term that matched in a story it did not tag, and the words it matched
+    (without offsets: finding them costs a second pass over the text)."""
+
+    term: str
+    surface: str
+    field: str
+
+
 @dataclass
 class TagResult:
     topics: list[str]
@@ -38,6 +48,10 @@ class TagResult:
     scores: dict[str, float]
     # The borderline model's probability for each topic it decided (borderline.py).
     borderline: dict[str, float] = field(default_factory=dict)
+    # Near misses: each topic whose query matched without tagging, with the terms that
+    # matched (its score is in ``scores``; the model's probability, if it decided, in
+    # ``borderline``), so that a monitor can check the stories a topic nearly got.
+    near: dict[str, list[NearTerm]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -120,6 +134,14 @@ def _tagged(plan: _Plan, hits: list[Hit], score: float, doc: Doc, text: str | No
     if _is_stricter_kind(plan.stricter, doc):
         return score >= plan.topic.strict_score
     return score >= plan.topic.min_score or _tagged_by_lede(plan.topic, hits, doc, text)
+
+
+def _near_terms(hits: list[Hit], doc: Doc) -> list[NearTerm]:
+    """Each term that matched and the words it matched, once, in the story's order."""
+    words = [list(filter(None, doc.fields[f].tokens)) for f in (TITLE, TEXT)]
+    found = (NearTerm(term, " ".join(words[f][first:last + 1]), FIELDS[f])
+             for f, first, last, term in sorted(hits))
+    return list(dict.fromkeys(found))
 
 
 def _model_lang(key: str) -> str | None:
@@ -221,6 +243,8 @@ class Tagger:
             if tagged:
                 result.topics.append(plan.topic.id)
                 result.matches[plan.topic.id] = self._matches(plan.topic.id, hits, doc)
+            else:
+                result.near[plan.topic.id] = _near_terms(hits, doc)
         return result
 
     @staticmethod

@@ -17,7 +17,13 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from flows.settings import Settings
-from flows.web import archive_pages, feedback_pages, history_pages, stories_pages
+from flows.web import (
+    archive_pages,
+    feedback_pages,
+    history_pages,
+    near_miss_pages,
+    stories_pages,
+)
 from flows.web.i18n import UI_COOKIE, UI_LANGUAGES
 from flows.web.security import SecurityHeaders, TokenRequired, is_loopback
 from flows.web.state import WebState
@@ -69,6 +75,7 @@ ROUTES = [
     Route("/runs/{run_id:str}", history_pages.run),
     Route("/reports", history_pages.reports),
     Route("/reports/{name:str}", history_pages.report_file),
+    Route("/missed", near_miss_pages.missed),
     Route("/corrections", feedback_pages.corrections),
     Route("/corrections.jsonl", feedback_pages.export),
     Route("/language/{lang:str}", switch_language),

@@ -19,7 +19,8 @@ class FilterError(ValueError):
     """A parameter the page cannot use; the message names it and what it should be."""
 
 
-def _day(params: QueryParams, name: str) -> date | None:
+def day(params: QueryParams, name: str) -> date | None:
+    """The date parameter ``name`` (YYYY-MM-DD); None when empty."""
     value = params.get(name, "").strip()
     if not value:
         return None
@@ -45,8 +46,8 @@ def parse_filter(params: QueryParams) -> StoryFilter:
         country=country.upper() if country else None,
         outlet=_one(params, "outlet"),
         language=_one(params, "lang"),
-        day_from=_day(params, "from"),
-        day_to=_day(params, "to"),
+        day_from=day(params, "from"),
+        day_to=day(params, "to"),
         matched_only=params.get("all") != "1",
     )
 

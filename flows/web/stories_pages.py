@@ -21,6 +21,7 @@ from flows.web.state import WebState
 from warehouse.changes import story_changes
 from warehouse.export import write_query
 from warehouse.feedback import new_feedback_key
+from warehouse.near_misses import story_near_misses
 from warehouse.sql import records
 from warehouse.stories import (
     PAGE_SIZE,
@@ -188,6 +189,10 @@ def story(request: Request) -> Response:
                    "telegram": telegram_mentions(con, article_id),
                    "versions": versions_with_changes(con, article_id),
                    "found_changes": story_changes(con, article_id),
-                   "corrections": state.corrections_of(con, article_id)}
+                   "corrections": state.corrections_of(con, article_id),
+                   "near": story_near_misses(con, article_id)}
+    # From the stories to check (/missed): the topic to check, preselected as missing.
+    check = request.query_params.get("check")
     return state.renderer.page(request, "story.html.j2", form_key=new_feedback_key(),
+                               check=check if check in state.topics.labels else None,
                                **context)

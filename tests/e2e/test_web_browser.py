@@ -146,6 +146,29 @@ def test_a_correction_sent_twice_is_stored_once(page: Page, workspace: dict) -> 
     expect(page.locator("table.health tbody tr")).to_have_count(1)
 
 
+def test_a_story_to_check_opens_with_its_topic_ready_to_add(page: Page, workspace: dict) -> None:
+    """From the stories a topic nearly matched, a story opens with that topic and "missing"
+    chosen in its correction form; a hostile headline in the list stays text."""
+    base = workspace["base"]
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{base}/missed")
+    rows = page.locator("li.near-miss")
+    assert rows.evaluate_all("items => items.map(i => i.dataset.article)") == ["a-plain", "a-evil"]
+    expect(rows.nth(1).locator("h2")).to_contain_text("<script>")
+    assert page.locator("hr").count() == 0 and "pwned" not in page.title() and dialogs == []
+    page.locator("select[name=topic]").select_option("police")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#total")).to_have_text("Stories to check: 0")
+    assert page.url == f"{base}/missed?topic=police"
+    page.goto(f"{base}/missed")
+    rows.first.locator("h2 a").click()
+    form = page.locator("section.corrections form")
+    expect(form.locator("select[name=topic]")).to_have_value("protest")
+    expect(form.get_by_label("this topic is missing")).to_be_checked()
+    expect(page.locator("#near")).to_contain_text("Жители")
+
+
 @pytest.mark.parametrize("fmt,reader", [("csv", "read_csv"), ("json", "read_json"),
                                         ("parquet", "read_parquet")])
 def test_exports_download_and_open_in_duckdb(page: Page, workspace: dict, tmp_path: Path,

@@ -96,6 +96,33 @@ def test_reprocess_tags_follows_a_topics_change(tmp_path: Path) -> None:
     assert _tags(data) == {"a2": (third.version, tags["a2"][1])}
 
 
+def _near(data: Path) -> dict[str, tuple[float, list[dict], str]]:
+    with open_warehouse(data) as con:
+        rows = con.execute("SELECT article_id, score, matches, run_id FROM article_near_misses "
+                           "WHERE topic = 'protest'").fetchall()
+    return {article: (score, json.loads(matches), run) for article, score, matches, run in rows}
+
+
+def test_near_misses_are_stored_apart_from_tags_and_replaced_by_reprocess(
+    tmp_path: Path,
+) -> None:
+    """A story the query matched in one sentence (below the two a tag needs) is a near miss:
+    loaded with the night, not a tag, and replaced with the tags by a reprocess."""
+    config, data = tmp_path / "config", tmp_path / "data"
+    first = _config(config, "митинг* OR доллар*")
+    _warehouse(data, first)
+    assert _tags(data) == {"a1": (first.version, "r1")}
+    assert _near(data) == {"a3": (1.0, [{"term": "доллар*", "surface": "Доллар",
+                                         "field": "text"}], "r1")}
+
+    _config(config, "митинг* OR подорож*")
+    invoke(["--config", str(config), "--data", str(data), "reprocess", "--tags"])
+    near = _near(data)
+    assert list(near) == ["a3"] and near["a3"][1][0]["surface"] == "подорожал"
+    assert near["a3"][2].startswith("reprocess-")
+    assert set(_tags(data)) == {"a1"}
+
+
 def test_reprocess_needs_a_warehouse_and_says_what(tmp_path: Path) -> None:
     proc = invoke(["--data", str(tmp_path), "reprocess", "--tags"], check=False)
     assert proc.returncode == 1

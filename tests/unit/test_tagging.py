@@ -153,6 +153,20 @@ def test_matches_point_at_the_surface_text(tagger: Tagger) -> None:
     assert not any(m.surface == "протеста" for m in result.matches["protest"])
 
 
+def test_a_match_below_the_tag_score_is_a_near_miss_with_its_words() -> None:
+    """The query matched one sentence where a tag needs two: no tag, but the terms and the
+    words they matched are kept for monitors to check (a phrase's words joined by a space)."""
+    tagger = Tagger.from_text(
+        '[topics.protest]\nlabel = "Protests"\ndescription = "Public protest."\n'
+        "[topics.protest.queries]\nru = 'митинг* OR \"акци* протест*\"'\n")
+    once = tagger.tag("Новости", "Вчера прошёл концерт. Говорят, была акция\u00a0 протеста.",
+                      "ru")
+    assert once.topics == [] and once.scores["protest"] == 1.0
+    assert [(n.surface, n.field) for n in once.near["protest"]] == [("акция протеста", "text")]
+    twice = tagger.tag("Митинг в Оше", "Участники митинга требовали отставки.", "ru")
+    assert twice.topics == ["protest"] and twice.near == {}
+
+
 def test_scores_cover_every_topic(tagger: Tagger) -> None:
     result = tagger.tag("", "Ничего интересного.", "ru")
     assert result.topics == [] and result.matches == {}

@@ -20,7 +20,7 @@ from flows.web import stories_pages
 from flows.web.app import TokenMissing, create_app
 from flows.web.sanitise import ARCHIVE_FRAME_CSP
 from flows.web.security import PAGE_CSP
-from tests.helpers import CONFIG, invoke
+from tests.helpers import CONFIG, MALICIOUS_TITLE, invoke
 from tests.workspace_data import EDITED_TEXT, RUN_ID, build_workspace_warehouse
 from warehouse.connection import open_readonly, open_warehouse
 from warehouse.history import run_detail, run_history, source_detail, source_overview
@@ -47,7 +47,8 @@ def story_ids(page: str) -> list[str]:
 def test_every_page_answers_with_the_strict_policy(client: TestClient, workspace: dict) -> None:
     capture = workspace["captures"]["a-wire1"]
     pages = ["/stories", "/stories/a-wire1", f"/archive/{capture}", "/sources",
-             "/sources/kloop", "/runs", f"/runs/{RUN_ID}", "/reports", "/corrections"]
+             "/sources/kloop", "/runs", f"/runs/{RUN_ID}", "/reports", "/corrections",
+             "/missed"]
     for path in pages:
         answer = client.get(path)
         assert answer.status_code == 200, path
@@ -249,6 +250,38 @@ def test_a_correction_is_stored_once_and_exported_for_eval(client: TestClient, w
     result = invoke(["tag", "--eval", str(labelled)])
     assert result.returncode == 0, result.stderr
     assert "police" in result.stdout
+
+
+def test_stories_to_check_are_the_near_misses_likeliest_first(client: TestClient,
+                                                              workspace: dict) -> None:
+    """A topic's query matched these stories without tagging them: listed with what it
+    matched, escaped, apart from the tags, and each links to its story with the topic to
+    check preselected as missing."""
+    page = client.get("/missed").text
+    assert re.findall(r'data-article="([^"]+)" data-topic="([^"]+)"', page) == [
+        ("a-plain", "protest"), ("a-evil", "protest")]  # probability 0.31, then none
+    assert "<code class=\"term\">жител*</code> → Жители" in page
+    assert MALICIOUS_TITLE not in page and "<script>" not in page
+    assert "&lt;script&gt;document.title=&#34;pwned&#34;&lt;/script&gt;" in page
+    assert story_ids(client.get("/stories").text).count("a-plain") == 0  # no tag came of it
+    assert 'href="/stories/a-plain?check=protest#corrections"' in page
+    story = client.get("/stories/a-plain?check=protest").text
+    assert 'id="near"' in story and "Жители" in story
+    assert '<option value="protest" selected>' in story
+    assert re.search(r'value="missing" checked', story)
+    assert not re.search(r'value="missing" checked', client.get("/stories/a-plain").text)
+    assert story_near_ids(client.get("/missed?topic=police").text) == []
+    assert story_near_ids(client.get("/missed?lang=ru&from=2000-01-01").text) == [
+        "a-plain", "a-evil"]
+    assert client.get("/missed?topic=weather").status_code == 400
+    assert "topic=&#39;weather&#39; is not a topic" in client.get("/missed?topic=weather").text
+    with open_readonly(workspace["data"]) as con:
+        assert con.execute("SELECT count(*) FROM article_topics WHERE article_id = 'a-plain'"
+                           ).fetchone() == (0,)
+
+
+def story_near_ids(page: str) -> list[str]:
+    return re.findall(r'<li class="story near-miss" data-article="([^"]+)"', page)
 
 
 def test_a_correction_without_the_sites_token_is_refused(client: TestClient,

@@ -143,8 +143,8 @@ def demo(
     out.print(f"try a query:\n  {command} --data {data} sql \"select outlet, title, topics from "
               "stories where len(topics) > 0 order by published_at desc limit 10\"")
     out.print(f"check the evidence chain:\n  {command} --data {data} verify")
-    out.print(f"open the workspace (stories, archived pages, sources, runs, reports):\n"
-              f"  {command} --data {data} web    # then "
+    out.print("open the workspace (stories, archived pages, sources, runs, reports, stories "
+              f"to check):\n  {command} --data {data} web    # then "
               f"http://{settings.web.host}:{settings.web.port}/")
 
 

@@ -261,6 +261,8 @@ def test_stories_to_check_are_the_near_misses_likeliest_first(client: TestClient
     assert re.findall(r'data-article="([^"]+)" data-topic="([^"]+)"', page) == [
         ("a-plain", "protest"), ("a-evil", "protest")]  # probability 0.31, then none
     assert "<code class=\"term\">жител*</code> → Жители" in page
+    assert "the borderline model&#39;s probability 0.31" in page
+    assert "decided by the borderline model" not in page  # it decided against the tag
     assert MALICIOUS_TITLE not in page and "<script>" not in page
     assert "&lt;script&gt;document.title=&#34;pwned&#34;&lt;/script&gt;" in page
     assert story_ids(client.get("/stories").text).count("a-plain") == 0  # no tag came of it

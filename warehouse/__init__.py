@@ -32,6 +32,8 @@ API = {
     "list_stories": "warehouse.stories",
     "story_detail": "warehouse.stories",
     "story_versions": "warehouse.stories",
+    "near_miss_page": "warehouse.near_misses",  # stories a topic nearly got, to check
+    "story_near_misses": "warehouse.near_misses",
     "source_overview": "warehouse.history",  # outlets with their latest health
     "source_detail": "warehouse.history",  # one outlet as source_overview gives it
     "source_runs": "warehouse.history",

@@ -61,9 +61,14 @@ FETCH_ROWS = 500
 
 
 
-def _rule_params(rule: AlertRule) -> dict[str, Any]:
+def _rule_scope(rule: AlertRule) -> dict[str, Any]:
+    """The rule's topics, countries and languages, as the statements take them."""
     return {"topics": list(rule.topics), "countries": list(rule.countries),
-            "languages": list(rule.languages), "min_score": rule.min_score}
+            "languages": list(rule.languages)}
+
+
+def _rule_params(rule: AlertRule) -> dict[str, Any]:
+    return {**_rule_scope(rule), "min_score": rule.min_score}
 
 
 def new_matches(con: duckdb.DuckDBPyConnection, rule: AlertRule,
@@ -92,8 +97,10 @@ def rule_report(con: duckdb.DuckDBPyConnection, rule: AlertRule, channel: str, r
     gaps = records(con.execute(statement("health/coverage_gap_counts"), {"run_id": run_id}))
     days = records(con.execute(statement("alerts/topic_days"),
                               {**_rule_params(rule), "end_day": now.date()}))
+    to_check = dict(con.execute(statement("alerts/near_miss_counts"),
+                                {**_rule_scope(rule), "run_id": run_id}).fetchall())
     report: Report = build_report(rule.name, list(rule.topics), run_id, stories, health, days,
-                                  now, gaps, base_url, topics)
+                                  now, gaps, base_url, topics, to_check)
     return RenderedReport(report)
 
 

@@ -148,6 +148,10 @@ class Report:
     health: list[dict[str, Any]]  # run_health rows as stored (the JSON report)
     health_table: list[SourceHealth]  # the same in words (HTML, Markdown)
     topic_days: list[dict[str, Any]] = field(default_factory=list)
+    # Per topic, this run's stories its query matched without tagging them, and where the
+    # workspace lists them (docs/TOPICS.md, Near misses)
+    to_check: dict[str, int] = field(default_factory=dict)
+    to_check_url: str | None = None
 
     @property
     def article_ids(self) -> list[str]:
@@ -261,10 +265,12 @@ def _summary(stories: list[Story], leads: list[Story], topics: list[str]) -> dic
 def build_report(rule: str, rule_topics: list[str], run_id: str, stories: list[Story],
                  health: list[dict[str, Any]], topic_days: list[dict[str, Any]],
                  generated_at: datetime, gaps: list[dict[str, Any]] | None = None,
-                 base_url: str = "", topic_order: Sequence[str] = ()) -> Report:
+                 base_url: str = "", topic_order: Sequence[str] = (),
+                 to_check: dict[str, int] | None = None) -> Report:
     """Fold reprints, group by country, count, chart and describe the sources' health for
     one rule's report. `gaps`: coverage gaps of the run per source and reason;
-    `topic_order`: the topics of topics.toml, whose places give the topics' colours."""
+    `topic_order`: the topics of topics.toml, whose places give the topics' colours;
+    `to_check`: per topic, the run's near misses (the workspace's stories to check)."""
     leads = fold_reprints(stories)
     link_workspace(leads, base_url)
     end_day = generated_at.date() if isinstance(generated_at, datetime) else date.today()
@@ -274,7 +280,18 @@ def build_report(rule: str, rule_topics: list[str], run_id: str, stories: list[S
         chart=chart(topic_days, rule_topics, end_day, topic_order or rule_topics),
         topics=topic_styles(rule_topics, stories, topic_order),
         health=health, health_table=health_table(health, gaps or []), topic_days=topic_days,
+        to_check={t: n for t, n in (to_check or {}).items() if n},
+        to_check_url=_to_check_url(base_url, rule_topics),
     )
+
+
+def _to_check_url(base_url: str, rule_topics: list[str]) -> str | None:
+    """The workspace's stories to check, narrowed to the rule's topic when it has one."""
+    base = base_url.strip().rstrip("/")
+    if not is_web_url(base):
+        return None
+    return f"{base}/missed" + (f"?topic={quote(rule_topics[0], safe='')}"
+                               if len(rule_topics) == 1 else "")
 
 
 def _loader_env(autoescape: bool) -> Environment:
@@ -333,6 +350,7 @@ def render_json(report: Report) -> str:
         "generated_at": report.generated_at.isoformat(), "summary": report.summary,
         "stories": [_story_json(s) for s in report.stories],
         "matches_per_day": report.topic_days,
+        "to_check": {"stories": report.to_check, "url": report.to_check_url},
         "source_health": report.health,
         "source_health_in_words": [asdict(h) for h in report.health_table],
     }, ensure_ascii=False, default=str)  # no indent: the C encoder, a fraction of the memory

@@ -295,6 +295,26 @@ def test_with_base_url_the_headline_links_the_story_page(data: Path) -> None:
     assert story["archive"]["archive_url"] == f"{BASE}/archive/c-a-wire1"
 
 
+def test_the_runs_stories_to_check_are_counted_and_linked(data: Path) -> None:
+    """Near misses of this run (a topic's query matched without tagging) are counted per
+    topic in every format, with a link to the workspace's list; other runs' are not."""
+    assert "Stories to check" not in report_of(data, BASE).html
+    with open_warehouse(data) as con:
+        ids = [i for (i,) in con.execute("SELECT article_id FROM articles ORDER BY 1").fetchall()]
+        for article, run in ((ids[0], "run1"), (ids[1], "run1"), (ids[2], "run0")):
+            con.execute("INSERT INTO article_near_misses (article_id, topic, score, matches, "
+                        "borderline, topics_version, run_id, tagged_at) "
+                        "VALUES (?, 'torture', 1, '[]', 0.4, 'v1', ?, now())", [article, run])
+    rendered = report_of(data, BASE + "/")
+    assert (f'torture <b>2</b> — <a href="{BASE}/missed">check them in the workspace</a>'
+            in rendered.html)
+    assert f"torture 2 — [check them in the workspace](<{BASE}/missed>)" in rendered.markdown
+    assert json.loads(rendered.json)["to_check"] == {"stories": {"torture": 2},
+                                                     "url": f"{BASE}/missed"}
+    assert "check them in the workspace" not in report_of(data).html  # no base_url: no link
+    assert "torture <b>2</b>" in report_of(data).html
+
+
 def test_web_base_url_from_settings_reaches_the_report_files(tmp_path: Path) -> None:
     config = config_dir(tmp_path)
     with (config / "settings.toml").open("a") as settings_file:

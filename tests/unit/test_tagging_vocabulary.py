@@ -161,6 +161,11 @@ FOUND = [
     ("ru", "torture", "«Били, пока не подписал»",
      "Как в Самарканде выбивали признание у подозреваемого: родственники рассказали о пытках "
      "в отделе внутренних дел."),
+    # a victim "filmed" by relatives is no film: English stemming made the film veto
+    # (film*) catch the verb; the veto names a film now
+    ("en", "torture", "Uzbek policemen charged with torture",
+     "Three policemen detained a local man and tortured him. He was filmed by relatives in "
+     "hospital, unconscious, with heavy bruising."),
     # a march on foot (жөө жүрүш) is a Kyrgyz protest's own form
     ("ky", "protest", "Бишкекте сөз эркиндиги үчүн жөө жүрүш",
      "Бүгүн Бишкекте сөз эркиндигин коргоого арналган жөө жүрүш өтүп жатат. Катышуучулар "
@@ -248,6 +253,10 @@ NOT_FOUND = [
     ("uz", "police", "Ayiq hujumi",
      "Hayvonot bog'i ishchisi ayiq hujumidan omon qolmadi. Hodisa haqida tuman IIB "
      "ro'yxatga oldi, militsiya tekshirmoqda."),
+    # torture in a film's story is fiction
+    ("en", "torture", "A festival prize for a prison drama",
+     "The film shows policemen who detain a man and torture him in custody. The film won "
+     "the main prize."),
     # a march of the Immortal Regiment remembers the war dead; it protests nothing
     ("ky", "protest", "Бишкекте «Өлбөс полк» өттү",
      "«Өлбөс полк» жөө жүрүшүнө 50 миңден ашуун адам катышты. Жөө жүрүш Жеңиш аянтында "

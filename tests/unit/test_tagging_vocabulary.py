@@ -166,6 +166,10 @@ FOUND = [
     ("en", "torture", "Uzbek policemen charged with torture",
      "Three policemen detained a local man and tortured him. He was filmed by relatives in "
      "hospital, unconscious, with heavy bruising."),
+    # a football "star" is no film credit: "starring" in the police veto was stemmed to star
+    ("en", "police", "Former football star detained",
+     "Police detained the former football star after a raid. Police officers searched his "
+     "house."),
     # a march on foot (жөө жүрүш) is a Kyrgyz protest's own form
     ("ky", "protest", "Бишкекте сөз эркиндиги үчүн жөө жүрүш",
      "Бүгүн Бишкекте сөз эркиндигин коргоого арналган жөө жүрүш өтүп жатат. Катышуучулар "

@@ -241,11 +241,17 @@ def topic_order(topics_file: Path) -> tuple[str, ...]:
     return tuple(t.id for t in load_topics(topics_file).topics)
 
 
+def _workspace(base_url: str) -> str | None:
+    """The workspace's address from [web] base_url; None when it is not http(s)."""
+    base = base_url.strip().rstrip("/")
+    return base if is_web_url(base) else None
+
+
 def link_workspace(stories: list[Story], base_url: str) -> None:
     """With [web] base_url set, each story (and reprint) links to its story page and its
     archived copy in the workspace; an address that is not http(s) links nothing."""
-    base = base_url.strip().rstrip("/")
-    if not is_web_url(base):
+    base = _workspace(base_url)
+    if base is None:
         return
     for story in [*stories, *(o for s in stories for o in s.also)]:
         story.page_url = f"{base}/stories/{quote(story.article_id, safe='')}"
@@ -287,8 +293,8 @@ def build_report(rule: str, rule_topics: list[str], run_id: str, stories: list[S
 
 def _to_check_url(base_url: str, rule_topics: list[str]) -> str | None:
     """The workspace's stories to check, narrowed to the rule's topic when it has one."""
-    base = base_url.strip().rstrip("/")
-    if not is_web_url(base):
+    base = _workspace(base_url)
+    if base is None:
         return None
     return f"{base}/missed" + (f"?topic={quote(rule_topics[0], safe='')}"
                                if len(rule_topics) == 1 else "")

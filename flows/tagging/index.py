@@ -121,6 +121,11 @@ class FieldIndex:
     _unread: Iterator[tuple[int, int]] | None = field(default=None, repr=False)
 
     @cached_property
+    def words(self) -> list[str]:
+        """The words as read, by position (the postings' numbers): sentence ends left out."""
+        return list(filter(None, self.tokens))
+
+    @cached_property
     def lede(self) -> frozenset[int]:
         """The opening's sentences up to its first of ``LEDE_WORDS`` words or more, so a
         dateline or menu line before it ("АСТАНА.", "Главная / Новости") comes along.

@@ -138,8 +138,7 @@ def _tagged(plan: _Plan, hits: list[Hit], score: float, doc: Doc, text: str | No
 
 def _near_terms(hits: list[Hit], doc: Doc) -> list[NearTerm]:
     """Each term that matched and the words it matched, once, in the story's order."""
-    words = [list(filter(None, doc.fields[f].tokens)) for f in (TITLE, TEXT)]
-    found = (NearTerm(term, " ".join(words[f][first:last + 1]), FIELDS[f])
+    found = (NearTerm(term, " ".join(doc.fields[f].words[first:last + 1]), FIELDS[f])
              for f, first, last, term in sorted(hits))
     return list(dict.fromkeys(found))
 

@@ -9,6 +9,8 @@ from datetime import date
 from urllib.parse import urlencode
 
 from starlette.datastructures import QueryParams
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
 
 from warehouse.stories import StoryFilter
 
@@ -81,3 +83,12 @@ def filter_query(f: StoryFilter, page: int = 1) -> str:
     """`?…` of the filter state ('' when nothing is set)."""
     pairs = filter_params(f, page)
     return "?" + urlencode(pairs) if pairs else ""
+
+
+def without_empty_fields(request: Request, canonical: str) -> RedirectResponse | None:
+    """A redirect to ``canonical`` when a form sent empty fields (a plain GET; htmx gets the
+    address through hx-push-url instead), so that the address is the permalink."""
+    if any(not value for _, value in request.query_params.multi_items()) \
+            and not request.headers.get("hx-request"):
+        return RedirectResponse(canonical, 303)
+    return None

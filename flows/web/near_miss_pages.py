@@ -6,26 +6,28 @@ Parameters: topic, lang, from (YYYY-MM-DD), page; every state is a permalink."""
 
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urlencode
 
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
-from flows.web.filters import FilterError, day, parse_page
+from flows.web.filters import FilterError, day, parse_page, without_empty_fields
 from flows.web.state import WebState
 from warehouse.near_misses import near_miss_page
 from warehouse.stories import PAGE_SIZE, filter_choices
 
 
-def _params(params: QueryParams, topics: list[str]) -> dict[str, str]:
-    """The page's parameters that are set, each checked; FilterError names a bad one."""
+def _params(params: QueryParams, topics: list[str]) -> tuple[dict[str, str], date | None]:
+    """The page's parameters that are set, each checked, and the first day; FilterError
+    names a bad one."""
     chosen = {name: params.get(name, "").strip() for name in ("topic", "lang", "from")}
     if chosen["topic"] and chosen["topic"] not in topics:
         raise FilterError(f"topic={chosen['topic']!r} is not a topic; use one of "
                           f"{', '.join(topics)}")
-    day(params, "from")
-    return {name: value for name, value in chosen.items() if value}
+    day_from = day(params, "from")
+    return {name: value for name, value in chosen.items() if value}, day_from
 
 
 def _address(chosen: dict[str, str], page: int = 1) -> str:
@@ -36,18 +38,16 @@ def _address(chosen: dict[str, str], page: int = 1) -> str:
 def missed(request: Request) -> Response:
     state: WebState = request.app.state.web
     try:
-        chosen = _params(request.query_params, list(state.topics.labels))
+        chosen, day_from = _params(request.query_params, list(state.topics.labels))
         page = parse_page(request.query_params)
     except FilterError as error:
         return state.renderer.page(request, "error.html.j2", 400, message=str(error))
     canonical = _address(chosen, page)
-    if any(not value for _, value in request.query_params.multi_items()) \
-            and not request.headers.get("hx-request"):
-        return RedirectResponse(canonical, 303)  # the form's empty fields left out
+    if redirect := without_empty_fields(request, canonical):
+        return redirect
     with state.access.reading() as con:
         languages = filter_choices(con)["language"]
-        result = near_miss_page(con, chosen.get("topic"), chosen.get("lang"),
-                                day(request.query_params, "from"),
+        result = near_miss_page(con, chosen.get("topic"), chosen.get("lang"), day_from,
                                 offset=(page - 1) * PAGE_SIZE)
     pages = max((result.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     response = state.renderer.page(

@@ -12,11 +12,17 @@ from typing import Any
 
 from starlette.background import BackgroundTask
 from starlette.requests import Request
-from starlette.responses import FileResponse, RedirectResponse, Response, StreamingResponse
+from starlette.responses import FileResponse, Response, StreamingResponse
 
 from flows.alerts.near_duplicates import SIMILAR, similarity, sketch
 from flows.textdiff import condensed, word_diff
-from flows.web.filters import FilterError, filter_query, parse_filter, parse_page
+from flows.web.filters import (
+    FilterError,
+    filter_query,
+    parse_filter,
+    parse_page,
+    without_empty_fields,
+)
 from flows.web.state import WebState
 from warehouse.changes import story_changes
 from warehouse.export import write_query
@@ -70,9 +76,8 @@ def stories(request: Request) -> Response:
     except FilterError as error:
         return state.renderer.page(request, "error.html.j2", 400, message=str(error))
     canonical = "/stories" + filter_query(story_filter, page)
-    if any(not value for _, value in request.query_params.multi_items()) \
-            and not request.headers.get("hx-request"):
-        return RedirectResponse(canonical, 303)  # the form's empty fields left out
+    if redirect := without_empty_fields(request, canonical):
+        return redirect
     search_error = None
     with state.access.reading() as con:
         choices = filter_choices(con)
